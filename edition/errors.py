@@ -1,0 +1,33 @@
+"""The one way bad input is reported: a located, one-line message (DESIGN §6)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+class InputError(Exception):
+    """Bad input: printed as `path:line:col: error: message`, exit status 2."""
+
+    def __init__(self, path: str | Path | None, line: int | None, col: int | None, message: str):
+        self.path = str(path) if path is not None else None
+        self.line = line
+        self.col = col
+        self.message = message
+        super().__init__(self.located())
+
+    def located(self) -> str:
+        where = self.path or "<input>"
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.col is not None:
+                where += f":{self.col}"
+        return f"{where}: error: {self.message}"
+
+
+def warn(path: str | Path | None, line: int | None, message: str) -> None:
+    """Say which guess was made, compiler style, on stderr."""
+    where = str(path) if path is not None else "<input>"
+    if line is not None:
+        where += f":{line}"
+    print(f"{where}: warning: {message}", file=sys.stderr)
