@@ -1,0 +1,136 @@
+"""The pipeline for one text, stage by stage; outputs are written atomically.
+
+    source (.txt + .yaml, or .tei.xml) → TEI → validate → build/<slug>.tei.xml
+                                          └→ PDFs (reading, print, booklet, archival), EPUB
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from . import tei
+from .editorial import Editorial, load_editorial
+from .errors import InputError
+from .ingest import read_text
+from .source import read_source
+
+FORMATS = ("tei", "pdf", "epub")
+
+
+@dataclass
+class Text:
+    """One text to edit: where it comes from and what it is called."""
+    source: Path
+    slug: str
+    editorial_path: Path | None = None
+
+    @classmethod
+    def from_path(cls, path: str | Path) -> "Text":
+        path = Path(path)
+        name = path.name
+        if name.endswith(".tei.xml"):
+            return cls(path, name[: -len(".tei.xml")])
+        slug = path.stem
+        yaml_path = path.with_suffix(".yaml")
+        return cls(path, slug, yaml_path if yaml_path.exists() else None)
+
+    @property
+    def is_tei(self) -> bool:
+        return self.source.name.endswith(".tei.xml")
+
+
+@dataclass
+class Built:
+    """What the stages produced for one text: the TEI tree and the files' bytes by name."""
+    text: Text
+    root: etree._Element
+    files: dict[str, bytes] = field(default_factory=dict)
+
+
+def build_date() -> dt.date:
+    """SOURCE_DATE_EPOCH when set (reproducible builds), otherwise today."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+        except ValueError:
+            raise InputError(None, None, None, f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds") from None
+    return dt.date.today()
+
+
+def text_to_tei(text: Text, editorial: Editorial | None = None) -> etree._Element:
+    """Plain text + editorial layer → a complete TEI document (not yet validated)."""
+    editorial = editorial or load_editorial(text.editorial_path)
+    source = read_source(text.source)
+    text_el, title_line = read_text(source, editorial)
+    meta = editorial.data
+    title = meta.get("title") or title_line or text.slug
+    header = tei.build_header(meta, text.slug, title, build_date())
+    root = tei.assemble(header, text_el, meta.get("language") or "en")
+    return root
+
+
+def load_tei(text: Text) -> etree._Element:
+    """A TEI file edited by hand: parsed safely and validated before anything is rendered."""
+    root = tei.parse_tei(text.source)
+    tei.validate(root, text.source)
+    return root
+
+
+def make_tei(text: Text) -> etree._Element:
+    root = load_tei(text) if text.is_tei else text_to_tei(text)
+    tei.validate(root, text.source)
+    return root
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write beside the target under a temporary name, then rename: never a half-written file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def output_names(slug: str) -> dict[str, str]:
+    """File names of every output (DESIGN §5)."""
+    return {"tei": f"{slug}.tei.xml", "pdf": f"{slug}.pdf", "print": f"{slug}-print.pdf",
+            "booklet": f"{slug}-booklet.pdf", "archival": f"{slug}-archival.pdf", "epub": f"{slug}.epub"}
+
+
+def render(text: Text, formats: set[str]) -> Built:
+    """Run every stage in memory; nothing is written until all of them have succeeded."""
+    root = make_tei(text)
+    built = Built(text, root)
+    tei_bytes = tei.serialise(root)
+    names = output_names(text.slug)
+    if "tei" in formats:
+        built.files[names["tei"]] = tei_bytes
+    return built
+
+
+def build(sources: list[Path], out_dir: Path, formats: set[str]) -> list[Path]:
+    """Build every text; all are rendered before the first file is written."""
+    texts = [Text.from_path(path) for path in sources]
+    results = [render(text, formats) for text in texts]
+    written = []
+    for built in results:
+        for name, data in built.files.items():
+            write_atomic(out_dir / name, data)
+            written.append(out_dir / name)
+    return written
+
+
+def default_sources(seeds: Path = Path("seeds")) -> list[Path]:
+    """Every text in seeds/: the .txt files (a .yaml beside one is its editorial layer)."""
+    return sorted(seeds.glob("*.txt"))

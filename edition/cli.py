@@ -1,0 +1,79 @@
+"""`edition build | text | names | proof | bench` — argument parsing and error printing only."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+from . import build as pipeline
+from . import tei
+from .errors import InputError
+
+
+def _formats(value: str) -> set[str]:
+    wanted = {part.strip() for part in value.split(",") if part.strip()}
+    unknown = wanted - set(pipeline.FORMATS)
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown format {', '.join(sorted(unknown))} (known: {', '.join(pipeline.FORMATS)})")
+    return wanted
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    sources = [Path(s) for s in args.sources] or pipeline.default_sources()
+    if not sources:
+        raise InputError("seeds", None, None, "no .txt texts found — name a SOURCE")
+    for path in pipeline.build(sources, Path(args.out), args.format):
+        print(path)
+    return 0
+
+
+def cmd_text(args: argparse.Namespace) -> int:
+    root = tei.parse_tei(Path(args.file))
+    text = tei.diplomatic(root) if args.diplomatic else tei.reading(root)
+    sys.stdout.buffer.write(text.encode("utf-8"))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="edition", description="Plain-text essay → critical edition.")
+    top.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
+    commands = top.add_subparsers(dest="command", required=True)
+
+    build = commands.add_parser("build", help="build the editions of one or more texts")
+    build.add_argument("sources", nargs="*", metavar="SOURCE",
+                       help="a .txt (with an optional .yaml beside it) or a .tei.xml; default: seeds/*.txt")
+    build.add_argument("--out", default="build", help="output folder (default: build)")
+    build.add_argument("--format", type=_formats, default=set(pipeline.FORMATS),
+                       help=f"comma-separated, from {','.join(pipeline.FORMATS)} (default: all)")
+    build.set_defaults(run=cmd_build)
+
+    text = commands.add_parser("text", help="print the reading or the diplomatic text of a TEI file")
+    text.add_argument("file", metavar="FILE.tei.xml")
+    text.add_argument("--diplomatic", action="store_true", help="the source exactly, byte for byte")
+    text.set_defaults(run=cmd_text)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except InputError as exc:
+        print(exc.located(), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # an internal failure, not the user's input
+        if args.debug:
+            traceback.print_exc()
+        else:
+            print(f"edition: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
+                  file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

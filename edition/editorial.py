@@ -1,0 +1,193 @@
+"""The editorial layer: YAML files loaded with their line numbers, checked against a small schema.
+
+Every value an editor writes can be traced back to `file:line`, so that an error in a note or a
+register entry is reported where the editor has to fix it (DESIGN §4, §6).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputError
+
+
+class LDict(dict):
+    """A mapping that remembers its own line and the line of each key."""
+    line: int = 0
+    key_lines: dict
+
+
+class LList(list):
+    """A sequence that remembers its own line and the line of each item."""
+    line: int = 0
+    item_lines: list
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _mapping(loader: _Loader, node: yaml.MappingNode) -> LDict:
+    loader.flatten_mapping(node)
+    out = LDict()
+    out.line = node.start_mark.line + 1
+    out.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, (str, int)):
+            raise InputError(loader.name, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
+                             "a key must be a plain word")
+        if key in out:
+            raise InputError(loader.name, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
+                             f"key '{key}' given twice")
+        out[key] = loader.construct_object(value_node, deep=True)
+        out.key_lines[key] = value_node.start_mark.line + 1
+    return out
+
+
+def _sequence(loader: _Loader, node: yaml.SequenceNode) -> LList:
+    out = LList(loader.construct_object(child, deep=True) for child in node.value)
+    out.line = node.start_mark.line + 1
+    out.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return out
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
+
+
+def load_yaml(path: str | Path) -> Any:
+    """Parse a YAML file; a syntax error becomes a located InputError."""
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise InputError(path, None, None, f"cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(path, None, None, f"not UTF-8 (byte offset {exc.start}) — save the file as UTF-8") from None
+    loader = _Loader(text)
+    loader.name = str(path)
+    try:
+        return loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        what = (exc.problem or "cannot parse").strip()
+        if "\t" in text and "tab" in what.lower() or (mark and _is_tab_at(text, mark)):
+            what = "a tab is not allowed for indentation in YAML — indent with spaces"
+        raise InputError(path, mark.line + 1 if mark else None, mark.column + 1 if mark else None,
+                         f"YAML: {what}") from None
+    except yaml.YAMLError as exc:
+        raise InputError(path, None, None, f"YAML: {exc}") from None
+    finally:
+        loader.dispose()
+
+
+def _is_tab_at(text: str, mark: yaml.Mark) -> bool:
+    lines = text.split("\n")
+    return 0 <= mark.line < len(lines) and lines[mark.line][: mark.column + 1].lstrip(" ").startswith("\t")
+
+
+# --- checking -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Where:
+    """A place in an editorial file, for messages."""
+    path: Path
+    line: int | None
+
+    def error(self, message: str) -> InputError:
+        return InputError(self.path, self.line, None, message)
+
+
+def where(path: Path, mapping: Any, key: str | None = None) -> Where:
+    if isinstance(mapping, LDict) and key is not None and key in mapping.key_lines:
+        return Where(path, mapping.key_lines[key])
+    return Where(path, getattr(mapping, "line", None) or None)
+
+
+def check_keys(path: Path, mapping: Any, allowed: dict[str, type | tuple], required: tuple = (),
+               what: str = "entry") -> None:
+    """Refuse unknown keys, missing keys and values of the wrong type, naming the line."""
+    if not isinstance(mapping, dict):
+        raise where(path, mapping).error(f"{what} must be a mapping (key: value)")
+    for key, value in mapping.items():
+        if key not in allowed:
+            known = ", ".join(sorted(allowed))
+            raise where(path, mapping, key).error(f"unknown key '{key}' in {what} — known keys: {known}")
+        expected = allowed[key]
+        if not isinstance(value, expected) or isinstance(value, bool) and bool not in _as_tuple(expected):
+            raise where(path, mapping, key).error(
+                f"'{key}' must be {_type_words(expected)}, not {_type_words(type(value))}")
+    for key in required:
+        if key not in mapping:
+            raise where(path, mapping).error(f"{what} lacks '{key}'")
+
+
+def _as_tuple(t: type | tuple) -> tuple:
+    return t if isinstance(t, tuple) else (t,)
+
+
+def _type_words(t: type | tuple) -> str:
+    names = {str: "text", int: "a whole number", list: "a list", dict: "a mapping", dt.date: "a date",
+             bool: "true/false", float: "a number", type(None): "empty", LDict: "a mapping", LList: "a list"}
+    return " or ".join(names.get(x, x.__name__) for x in _as_tuple(t))
+
+
+# --- the editorial layer of one text ---------------------------------------------------------
+
+TEXT_KEYS: dict[str, type | tuple] = {
+    "title": str, "subtitle": str, "author": dict, "date": (dt.date, str), "language": str,
+    "source": dict, "edition": str, "editors": str, "publisher": str, "licence": str,
+    "keywords": list, "structure": dict, "notes": list, "emendations": list, "works": list,
+}
+AUTHOR_KEYS = {"name": str, "id": str, "initials": str, "evidence": str}
+SOURCE_KEYS = {"title": str, "publisher": str, "date": (dt.date, str), "url": str, "note": str}
+STRUCTURE_KEYS = {"headings": list, "not-headings": list, "epigraph": bool, "title-line": bool}
+NOTE_KEYS = {"at": str, "occurrence": int, "text": str}
+EMENDATION_KEYS = {"sic": str, "corr": str, "reason": str, "occurrence": int}
+
+
+@dataclass
+class Editorial:
+    """The editorial layer of one text; empty when the text has no YAML beside it."""
+    path: Path | None = None
+    data: dict = field(default_factory=dict)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.data.get(key, default)
+
+    @property
+    def structure(self) -> dict:
+        return self.data.get("structure") or {}
+
+    def where(self, mapping: Any, key: str | None = None) -> Where:
+        return where(self.path, mapping, key)
+
+
+def load_editorial(path: Path | None) -> Editorial:
+    """Load and check `<slug>.yaml`; a missing file is an empty layer."""
+    if path is None or not path.exists():
+        return Editorial()
+    data = load_yaml(path)
+    if data is None:
+        return Editorial(path, LDict())
+    check_keys(path, data, TEXT_KEYS, what="the editorial file")
+    for key, keys, required in (("author", AUTHOR_KEYS, ("name",)), ("source", SOURCE_KEYS, ()),
+                                ("structure", STRUCTURE_KEYS, ())):
+        if key in data:
+            check_keys(path, data[key], keys, required, what=key)
+    for key, keys, required in (("notes", NOTE_KEYS, ("at", "text")),
+                                ("emendations", EMENDATION_KEYS, ("sic", "corr", "reason"))):
+        for item in data.get(key, []):
+            check_keys(path, item, keys, required, what=f"an entry of '{key}'")
+    for key in ("headings", "not-headings"):
+        for i, item in enumerate(data.get("structure", {}).get(key, [])):
+            if not isinstance(item, (str, int)) or isinstance(item, bool):
+                lines = data["structure"][key].item_lines
+                raise Where(path, lines[i]).error(f"'{key}' lists lines by their text or their line number")
+    return Editorial(path, data)

@@ -1,0 +1,90 @@
+"""Reading a source file: bytes → checked text, with what decoding drops recorded.
+
+The reader works on `Source.text` (newlines normalised to LF, no BOM). What was normalised is
+kept on the Source so that the diplomatic text can restore the bytes exactly.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError
+
+#: Characters XML 1.0 cannot hold (C0 controls but tab/LF/CR, and the two non-characters).
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+MAX_SOURCE_BYTES = 64 * 1024 * 1024
+
+
+@dataclass
+class Source:
+    path: Path
+    text: str
+    bom: bool = False
+    crlf: bool = False
+    _line_starts: list[int] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+
+    def line_of(self, offset: int) -> int:
+        """1-based line number of a character offset into `text`."""
+        return bisect.bisect_right(self._line_starts, offset)
+
+    def col_of(self, offset: int) -> int:
+        """1-based column of a character offset into `text`."""
+        return offset - self._line_starts[self.line_of(offset) - 1] + 1
+
+    def error(self, offset: int, message: str) -> InputError:
+        return InputError(self.path, self.line_of(offset), self.col_of(offset), message)
+
+
+def decode(path: Path, data: bytes) -> Source:
+    """Check and decode UTF-8 bytes; every refusal names the place."""
+    if len(data) > MAX_SOURCE_BYTES:
+        raise InputError(path, None, None, f"file is {len(data)} bytes; the limit is {MAX_SOURCE_BYTES}")
+    if not data.strip(b" \t\r\n\xef\xbb\xbf"):
+        raise InputError(path, 1, None, "file is empty — nothing to edit")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        raise InputError(path, line, None, f"binary data (NUL byte at byte offset {nul}) — expected UTF-8 text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputError(path, line, col,
+                         f"not UTF-8: byte 0x{data[exc.start]:02x} at byte offset {exc.start} — "
+                         "save the file as UTF-8") from None
+    bom = text.startswith("\ufeff")
+    if bom:
+        text = text[1:]
+    crlf = False
+    if "\r" in text:
+        lone = re.search(r"\r(?!\n)|(?<!\r)\n", text)
+        if text.count("\r\n") and lone is None:
+            crlf = True
+            text = text.replace("\r\n", "\n")
+        else:
+            pos = lone.start() if lone else text.index("\r")
+            src = Source(path, text.replace("\r\n", "\n"))
+            raise InputError(path, src.line_of(min(pos, len(src.text) - 1)), None,
+                             "mixed line endings (CR, LF, CRLF) — use one convention throughout")
+    source = Source(path, text, bom=bom, crlf=crlf)
+    bad = _XML_ILLEGAL.search(text)
+    if bad:
+        raise source.error(bad.start(), f"control character U+{ord(bad.group()):04X} cannot be kept in XML — remove it")
+    return source
+
+
+def read_source(path: str | Path) -> Source:
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(path, None, None, f"cannot read: {exc.strerror}") from None
+    return decode(path, data)

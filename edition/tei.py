@@ -1,0 +1,281 @@
+"""TEI namespaces, element construction, the header, serialisation, validation, and the two texts.
+
+`diplomatic()` and `reading()` walk the text nodes of `<text>` in document order: the encoding keeps
+the source's characters there and records what it dropped in `@rend` tokens (docs/encoding.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from pathlib import Path
+
+from lxml import etree
+
+from .errors import InputError
+
+TEI_NS = "http://www.tei-c.org/ns/1.0"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+T = "{%s}" % TEI_NS
+XML_ID = "{%s}id" % XML_NS
+XML_LANG = "{%s}lang" % XML_NS
+NSMAP = {None: TEI_NS}
+NS = {"t": TEI_NS}
+
+SCHEMA_DIR = Path(__file__).parent / "schema"
+
+#: `@rend` delimiter names and the characters they stand for.
+DELIMITERS = {
+    "quot": '"', "apos": "'", "ldquo": "\u201c", "rdquo": "\u201d", "lsquo": "\u2018",
+    "rsquo": "\u2019", "laquo": "\u00ab", "raquo": "\u00bb", "bdquo": "\u201e", "lpar": "(", "rpar": ")",
+}
+DELIMITER_NAMES = {char: name for name, char in DELIMITERS.items()}
+GAP_FORMS = {"src-hellip": "[\u2026]", "src-dots": "[...]"}
+
+
+def el(tag: str, text: str | None = None, /, **attrs: str) -> etree._Element:
+    """A TEI element; `xml_id` and `xml_lang` keyword arguments become xml:id / xml:lang."""
+    node = etree.Element(T + tag, nsmap=NSMAP)
+    for key, value in attrs.items():
+        if value is None:
+            continue
+        key = {"xml_id": XML_ID, "xml_lang": XML_LANG}.get(key, key)
+        node.set(key, str(value))
+    if text is not None:
+        node.text = text
+    return node
+
+
+def sub(parent: etree._Element, tag: str, text: str | None = None, /, **attrs: str) -> etree._Element:
+    node = el(tag, text, **attrs)
+    parent.append(node)
+    return node
+
+
+def local(node: etree._Element) -> str:
+    return etree.QName(node).localname if isinstance(node.tag, str) else ""
+
+
+def rend_tokens(node: etree._Element) -> list[str]:
+    return (node.get("rend") or "").split()
+
+
+def delimiters(node: etree._Element) -> tuple[str, str]:
+    """The source characters an element's `pre-*`/`post-*` tokens stand for."""
+    pre, post = [], []
+    for token in rend_tokens(node):
+        kind, _, name = token.partition("-")
+        if name in DELIMITERS and kind in ("pre", "post"):
+            (pre if kind == "pre" else post).append(DELIMITERS[name])
+    return "".join(pre), "".join(post)
+
+
+# --- the two texts ------------------------------------------------------------------------------
+
+def _source_text(root: etree._Element, keep: str) -> str:
+    """Concatenate the text of `<text>`; `keep` is 'sic' (diplomatic) or 'corr' (reading)."""
+    text_el = root.find(T + "text") if local(root) == "TEI" else root
+    out: list[str] = []
+
+    def walk(node: etree._Element) -> None:
+        name = local(node)
+        if not name:  # comment or processing instruction
+            return
+        if name == "note" and node.get("type") == "editorial":
+            return
+        if name in ("sic", "corr") and name != keep:
+            return
+        if name == "gap":
+            out.append(GAP_FORMS.get(node.get("rend", ""), "[\u2026]"))
+            return
+        pre, post = delimiters(node)
+        if name == "supplied":
+            pre, post = pre + "[", "]" + post
+        out.append(pre)
+        out.append(node.text or "")
+        for child in node:
+            walk(child)
+            out.append(child.tail or "")
+        out.append(post)
+
+    walk(text_el)
+    result = "".join(out)
+    tokens = rend_tokens(text_el)
+    if "source-crlf" in tokens:
+        result = result.replace("\n", "\r\n")
+    if "source-bom" in tokens:
+        result = "\ufeff" + result
+    return result
+
+
+def diplomatic(root: etree._Element) -> str:
+    """The source exactly as it was: sic readings, every dropped delimiter restored."""
+    return _source_text(root, "sic")
+
+
+def reading(root: etree._Element) -> str:
+    """The source with the editors' corrections applied (the text the editions present)."""
+    return _source_text(root, "corr")
+
+
+# --- the header -----------------------------------------------------------------------------------
+
+EDITORIAL_DECL = {
+    "normalization": "The source text is kept character for character, including its mixture of "
+                     "straight and curly quotation marks and its spellings. Typographic normalisation "
+                     "(curly quotes, dashes, ellipses, non-breaking spaces) is applied only when the "
+                     "editions are rendered, never in this file.",
+    "quotation": "Quotation marks that enclose a block quotation, a letter's paragraphs or an epigraph "
+                 "are replaced by the encoding (cit, quote, floatingText) and recorded in @rend "
+                 "(pre-quot, post-quot …), as are the parentheses of citations and of the author's "
+                 "interpolations. Quotation marks within running text are kept as characters.",
+    "hyphenation": "Hyphens are kept as written; no end-of-line dehyphenation is applied. Line breaks "
+                   "of hard-wrapped paragraphs are kept as whitespace.",
+    "segmentation": "The text is divided into paragraph-level units numbered continuously (@n): "
+                    "paragraphs, block quotations, list items and letters. Sections follow the "
+                    "author's headings.",
+    "correction": "Evident slips are emended with choice/sic/corr, each with the editors' reason; "
+                  "the reading text follows corr, the diplomatic text sic. Omissions marked by the "
+                  "author ([…], [...]) are encoded as gap; letters the author supplied in square "
+                  "brackets as supplied.",
+    "interpretation": "Persons, places and bodies are tagged against the registers in standOff; "
+                      "source citations are linked to the list of works cited; editorial notes are "
+                      "the editors'. The author's own interpolations are notes of type 'authorial'.",
+}
+
+
+def _iso(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    return str(value)
+
+
+def build_header(meta: dict, slug: str, title: str, today: dt.date) -> etree._Element:
+    """A complete teiHeader from the editorial metadata (DESIGN §3, issue 2 point 8)."""
+    author = meta.get("author") or {}
+    source = meta.get("source") or {}
+    lang = meta.get("language") or "en"
+    header = el("teiHeader")
+    file_desc = sub(header, "fileDesc")
+    title_stmt = sub(file_desc, "titleStmt")
+    sub(title_stmt, "title", title, type="main")
+    sub(title_stmt, "title", "A critical edition", type="sub")
+    if author.get("name"):
+        auth = sub(title_stmt, "author", xml_id="author")
+        sub(auth, "persName", author["name"], ref=f"#{author['id']}" if author.get("id") else None)
+    editors = meta.get("editors") or "The editors of this edition"
+    sub(title_stmt, "editor", editors, xml_id="editors")
+    resp_stmt = sub(title_stmt, "respStmt")
+    sub(resp_stmt, "resp", "Encoding, editorial notes, emendations and registers")
+    sub(resp_stmt, "name", editors)
+    edition_stmt = sub(file_desc, "editionStmt")
+    sub(edition_stmt, "edition", meta.get("edition") or "Critical edition")
+    pub = sub(file_desc, "publicationStmt")
+    sub(pub, "publisher", meta.get("publisher") or editors)
+    sub(pub, "date", today.isoformat(), when=today.isoformat())
+    sub(pub, "idno", slug, type="slug")
+    avail = sub(pub, "availability")
+    sub(avail, "licence", meta.get("licence") or "No licence has been stated for this text.")
+    source_desc = sub(file_desc, "sourceDesc")
+    bibl = sub(source_desc, "bibl")
+    if author.get("name"):
+        sub(bibl, "author", author["name"])
+    sub(bibl, "title", source.get("title") or title)
+    if source.get("publisher"):
+        sub(bibl, "publisher", source["publisher"])
+    date = _iso(source.get("date") or meta.get("date"))
+    if date:
+        sub(bibl, "date", date, when=date)
+    if source.get("url"):
+        sub(bibl, "ptr", target=source["url"])
+    if source.get("note"):
+        sub(bibl, "note", source["note"])
+    if author.get("evidence"):
+        sub(bibl, "note", author["evidence"], type="attribution")
+    sub(bibl, "note", f"Transcribed from the plain-text file {slug}.txt.", type="transcription")
+    encoding = sub(header, "encodingDesc")
+    project = sub(encoding, "projectDesc")
+    sub(project, "p", "A critical edition produced with the edition pipeline: the TEI is the master "
+                      "from which the print, PDF/A and EPUB editions are rendered.")
+    decl = sub(encoding, "editorialDecl")
+    for tag, text in EDITORIAL_DECL.items():
+        sub(sub(decl, tag), "p", text)
+    profile = sub(header, "profileDesc")
+    lang_usage = sub(profile, "langUsage")
+    sub(lang_usage, "language", lang, ident=lang)
+    if meta.get("keywords"):
+        keywords = sub(sub(profile, "textClass"), "keywords")
+        for word in meta["keywords"]:
+            sub(keywords, "term", str(word))
+    revision = sub(header, "revisionDesc")
+    change = sub(revision, "change", when=today.isoformat(), who="#editors")
+    change.text = "Edition generated from the source text and the editorial layer."
+    return header
+
+
+def assemble(header: etree._Element, text: etree._Element, lang: str) -> etree._Element:
+    root = el("TEI", xml_lang=lang)
+    root.append(header)
+    root.append(text)
+    return root
+
+
+# --- serialisation and parsing --------------------------------------------------------------------
+
+def serialise(root: etree._Element) -> bytes:
+    """UTF-8 XML; the header and standOff are indented, `<text>` is left exactly as encoded."""
+    for child in root:
+        if local(child) in ("teiHeader", "standOff"):
+            etree.indent(child, space=" ", level=1)
+            child.tail = "\n"
+    root.text = "\n"
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8") + b"\n"
+
+
+MAX_TEI_BYTES = 64 * 1024 * 1024
+
+
+def safe_parser() -> etree.XMLParser:
+    """No DTD, no entities, no network: a TEI file from anywhere cannot reach out or blow up."""
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+                           huge_tree=False, remove_comments=False, remove_pis=False)
+
+
+def parse_tei(path: Path, data: bytes | None = None) -> etree._Element:
+    """Parse a `.tei.xml` file safely; ill-formed XML is a located InputError."""
+    path = Path(path)
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError(path, None, None, f"cannot read: {exc.strerror}") from None
+    if len(data) > MAX_TEI_BYTES:
+        raise InputError(path, None, None, f"file is {len(data)} bytes; the limit is {MAX_TEI_BYTES}")
+    if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data:
+        line = data[: max(data.find(b"<!DOCTYPE"), data.find(b"<!ENTITY"))].count(b"\n") + 1
+        raise InputError(path, line, None, "a DOCTYPE or entity declaration is not accepted in a TEI file")
+    try:
+        root = etree.fromstring(data, safe_parser())
+    except etree.XMLSyntaxError as exc:
+        line, col = exc.position if exc.position else (None, None)
+        message = exc.msg.split(", line ")[0] if exc.msg else "not well-formed"
+        raise InputError(path, line, col, f"ill-formed XML: {message}") from None
+    if root.tag != T + "TEI":
+        raise InputError(path, root.sourceline, None, "the root element must be TEI in the TEI namespace")
+    return root
+
+
+@functools.cache
+def project_schema() -> etree.RelaxNG:
+    return etree.RelaxNG(etree.parse(str(SCHEMA_DIR / "edition.rng")))
+
+
+def validate(root: etree._Element, path: Path | None = None) -> None:
+    """Against the project's profile; the first violation is a located InputError."""
+    schema = project_schema()
+    if not schema.validate(root):
+        error = schema.error_log.filter_from_errors()[0] if schema.error_log.filter_from_errors() else schema.error_log[0]
+        raise InputError(path, error.line if path else None, None,
+                         f"not valid against edition/schema/edition.rng: {error.message}")
