@@ -1,0 +1,958 @@
+"""TEI → Pandoc JSON AST, written once for print and EPUB (DESIGN §1, §9).
+
+`tei_to_ast(tei_root, target)` walks the TEI with one small function per element
+(dispatch on the element's local name); an element it does not know raises
+`UnknownElement` — no text is ever dropped silently. Every string of reading text
+goes through `edition.typography.normalise`.
+
+The book it builds has three top-level divisions, each a Div with an id:
+
+- `front`: half-title, title page, imprint, contents;
+- `text`: the epigraph and the text, paragraph-level units numbered by `@n`;
+- `back`: textual notes (one per `choice`), works cited (`listBibl`), the index
+  of persons and the index of places and bodies (from `standOff`).
+
+The targets differ only where they must; those places are the methods of
+`PrintBook` and `EpubBook`:
+
+- a note: print puts an inline span `.footnote` at its call (the CSS floats it to
+  the foot of the page); EPUB a noteref link and an `<aside epub:type="footnote">`
+  with a backlink after the block;
+- a locator (index, textual notes): print gives page numbers, from the `pages`
+  mapping (anchor id → folio) that `render/pdf.py` takes from the laid-out body;
+  EPUB gives "¶ 12" links to the anchors of the mentions;
+- contents and imprint furniture (page numbers, typeface).
+
+Anchors that both targets share: `pN` (paragraph-level unit N), `sN` (section),
+`nN` (editorial note), `nN-call` (print: the place of the call), `<ref>-<k>` (the
+k-th mention of register entry `ref`, e.g. `lenin-3`), `corr-K` (the K-th
+emendation), the `xml:id` of each `listBibl/bibl`, and `contents`,
+`textual-notes`, `works-cited`, `index-persons`, `index-places`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Mapping
+
+from lxml import etree
+
+from .. import typography
+from .pandoc import api_version
+
+TEI_NS = "http://www.tei-c.org/ns/1.0"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+XML_ID = f"{{{XML_NS}}}id"
+XML_LANG = f"{{{XML_NS}}}lang"
+NS = {"t": TEI_NS}
+
+TARGETS = ("print", "epub")
+
+#: `@rend` delimiter tokens (docs/encoding.md) and the characters they stand for
+DELIMITERS = {
+    "quot": '"', "apos": "'", "ldquo": "\u201c", "rdquo": "\u201d", "lsquo": "\u2018",
+    "rsquo": "\u2019", "laquo": "\u00ab", "raquo": "\u00bb", "bdquo": "\u201e",
+    "lpar": "(", "rpar": ")",
+}
+
+#: the back matter's divisions, in order: (id, heading)
+BACK_SECTIONS = (
+    ("textual-notes", "Textual notes"),
+    ("works-cited", "Works cited"),
+    ("index-persons", "Index of persons"),
+    ("index-places", "Index of places and bodies"),
+)
+NAME_KINDS = {"persName": "person", "placeName": "place", "orgName": "org"}
+
+
+class UnknownElement(ValueError):
+    """The TEI has an element (or text) where this transform does not expect one."""
+
+    def __init__(self, element: etree._Element, where: str):
+        line = getattr(element, "sourceline", None)
+        super().__init__(
+            f"TEI line {line}: <{local(element)}> is not handled {where}"
+            " — extend edition/render/ast.py rather than dropping its text")
+
+
+# --- Pandoc AST constructors -------------------------------------------------------
+
+Attr = tuple[str, list[str], list[list[str]]]
+
+
+def attr(id: str = "", classes: Iterable[str] = (), **kv: str) -> list:
+    """A Pandoc Attr; `kv` keys use '_' for '-'."""
+    return [id, list(classes), [[k.replace("_", "-"), str(v)] for k, v in kv.items()]]
+
+
+def Str(text: str) -> dict:
+    return {"t": "Str", "c": text}
+
+
+def Space() -> dict:
+    return {"t": "Space"}
+
+
+def Para(inlines: list) -> dict:
+    return {"t": "Para", "c": inlines}
+
+
+def Plain(inlines: list) -> dict:
+    return {"t": "Plain", "c": inlines}
+
+
+def Header(level: int, a: list, inlines: list) -> dict:
+    return {"t": "Header", "c": [level, a, inlines]}
+
+
+def Div(a: list, blocks: list) -> dict:
+    return {"t": "Div", "c": [a, blocks]}
+
+
+def Span(a: list, inlines: list) -> dict:
+    return {"t": "Span", "c": [a, inlines]}
+
+
+def Emph(inlines: list) -> dict:
+    return {"t": "Emph", "c": inlines}
+
+
+def SmallCaps(inlines: list) -> dict:
+    return {"t": "SmallCaps", "c": inlines}
+
+
+def Link(inlines: list, target: str, a: list | None = None) -> dict:
+    return {"t": "Link", "c": [a or attr(), inlines, [target, ""]]}
+
+
+def BlockQuote(blocks: list) -> dict:
+    return {"t": "BlockQuote", "c": blocks}
+
+
+def BulletList(items: list[list]) -> dict:
+    return {"t": "BulletList", "c": items}
+
+
+def RawInline(html: str) -> dict:
+    return {"t": "RawInline", "c": ["html", html]}
+
+
+def RawBlock(html: str) -> dict:
+    return {"t": "RawBlock", "c": ["html", html]}
+
+
+def LineBreak() -> dict:
+    return {"t": "LineBreak"}
+
+
+def words(text: str) -> list:
+    """Str and Space tokens for text whose typography is already done."""
+    out: list = []
+    for i, part in enumerate(re.split(r"[ \t\r\n]+", text)):
+        if i:
+            out.append(Space())
+        if part:
+            out.append(Str(part))
+    return out
+
+
+def trim(inlines: list) -> list:
+    """Inlines without leading and trailing spaces."""
+    while inlines and inlines[0]["t"] in ("Space", "SoftBreak"):
+        inlines = inlines[1:]
+    while inlines and inlines[-1]["t"] in ("Space", "SoftBreak"):
+        inlines = inlines[:-1]
+    return inlines
+
+
+def stringify(inlines: list) -> str:
+    """The plain text of inlines."""
+    out = []
+    for node in inlines:
+        t, c = node["t"], node.get("c")
+        if t == "Str":
+            out.append(c)
+        elif t in ("Space", "SoftBreak", "LineBreak"):
+            out.append(" ")
+        elif t in ("Emph", "Strong", "SmallCaps"):
+            out.append(stringify(c))
+        elif t in ("Span", "Link"):
+            out.append(stringify(c[1]))
+    return "".join(out)
+
+
+# --- TEI helpers -------------------------------------------------------------------
+
+def local(el: etree._Element) -> str:
+    """The local name of a TEI element ('' for comments and processing instructions)."""
+    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+
+
+def rend_tokens(el: etree._Element) -> list[str]:
+    return (el.get("rend") or "").split()
+
+
+def delimiters(el: etree._Element) -> tuple[str, str]:
+    """The source's delimiters around an element, from its `pre-*`/`post-*` rend tokens."""
+    pre = "".join(DELIMITERS[t[4:]] for t in rend_tokens(el) if t.startswith("pre-") and t[4:] in DELIMITERS)
+    post = "".join(DELIMITERS[t[5:]] for t in rend_tokens(el) if t.startswith("post-") and t[5:] in DELIMITERS)
+    return pre, post
+
+
+def ranges(numbers: Iterable[int]) -> list[tuple[int, int]]:
+    """Sorted, deduplicated numbers as (first, last) runs of consecutive values."""
+    runs: list[list[int]] = []
+    for n in sorted(set(numbers)):
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return [(a, b) for a, b in runs]
+
+
+def text_of(el: etree._Element) -> str:
+    """All text under an element, whitespace collapsed."""
+    return " ".join("".join(el.itertext()).split())
+
+
+# --- what the book needs to know ------------------------------------------------------
+
+@dataclass
+class Mention:
+    """One tagged name in the text: its anchor, register entry and paragraph."""
+
+    anchor: str
+    ref: str
+    kind: str
+    para: str | None  # the @n of the paragraph-level unit, None in the front matter
+
+
+@dataclass
+class Correction:
+    """One emendation: the corrected reading shown in the text, the source's reading."""
+
+    anchor: str
+    corr: list
+    sic: str
+    para: str | None
+
+
+@dataclass
+class Entry:
+    """One register entry (person, place or body)."""
+
+    id: str
+    kind: str
+    index_form: str
+    born: str | None = None
+    died: str | None = None
+
+
+@dataclass
+class BookInfo:
+    """What the teiHeader says that the book prints."""
+
+    title: str
+    author: str = ""
+    date: str = ""
+    date_text: str = ""
+    lang: str = "en-GB"
+    edition: str = ""
+    publisher: str = ""
+    licence: str = ""
+    licence_url: str = ""
+    source: str = ""
+    editors: str = ""
+    keywords: list[str] = field(default_factory=list)
+
+
+def read_header(root: etree._Element) -> BookInfo:
+    """The book's metadata from the teiHeader (title, author, date, licence …)."""
+    def first(*paths: str) -> etree._Element | None:
+        for path in paths:
+            found = root.xpath(path, namespaces=NS)
+            if found:
+                return found[0]
+        return None
+
+    title_el = first("t:teiHeader//t:titleStmt/t:title[@type='main']", "t:teiHeader//t:titleStmt/t:title",
+                     "t:text/t:front//t:titlePart")
+    if title_el is None:
+        raise ValueError("TEI has no title (teiHeader//titleStmt/title)")
+    author = first("t:teiHeader//t:titleStmt/t:author")
+    date = first("t:teiHeader//t:publicationStmt/t:date")
+    licence = first("t:teiHeader//t:publicationStmt//t:licence")
+    lang = (root.xpath("string(t:text/@xml:lang)", namespaces=NS)
+            or root.xpath("string(t:teiHeader//t:langUsage/t:language/@ident)", namespaces=NS)
+            or root.get(XML_LANG) or "en-GB")
+    editors = first("t:teiHeader//t:titleStmt/t:respStmt[@xml:id='editors']/t:name",
+                    "t:teiHeader//t:titleStmt/t:editor")
+    return BookInfo(
+        title=text_of(title_el),
+        author=text_of(author) if author is not None else "",
+        date=(date.get("when") or text_of(date)) if date is not None else "",
+        date_text=text_of(date) if date is not None else "",
+        lang=lang,
+        edition=text_of(first("t:teiHeader//t:editionStmt/t:edition")) if first(
+            "t:teiHeader//t:editionStmt/t:edition") is not None else "",
+        publisher=text_of(first("t:teiHeader//t:publicationStmt/t:publisher")) if first(
+            "t:teiHeader//t:publicationStmt/t:publisher") is not None else "",
+        licence=text_of(licence) if licence is not None else "",
+        licence_url=(licence.get("target") or "") if licence is not None else "",
+        source=text_of(first("t:teiHeader//t:sourceDesc/*")) if first("t:teiHeader//t:sourceDesc/*") is not None else "",
+        editors=text_of(editors) if editors is not None else "",
+        keywords=[text_of(k) for k in root.xpath("t:teiHeader//t:keywords/t:term", namespaces=NS)],
+    )
+
+
+def read_registers(root: etree._Element) -> dict[str, Entry]:
+    """The standOff registers: id → Entry for persons, places and bodies."""
+    out: dict[str, Entry] = {}
+    for kind, path, name in (("person", "//t:standOff//t:person", "persName"),
+                             ("place", "//t:standOff//t:place", "placeName"),
+                             ("org", "//t:standOff//t:org", "orgName")):
+        for el in root.xpath(path, namespaces=NS):
+            names = el.xpath(f"t:{name}[@type='index']", namespaces=NS) or el.xpath(f"t:{name}", namespaces=NS)
+            ident = el.get(XML_ID)
+            form = text_of(names[0]) if names else ident
+            born = el.xpath("string(t:birth/@when)", namespaces=NS) or None
+            died = el.xpath("string(t:death/@when)", namespaces=NS) or None
+            out[ident] = Entry(ident, kind, form, born, died)
+    return out
+
+
+def year(when: str | None) -> str | None:
+    """The year of a TEI date (`1870`, `1870-04-22`, `-0044`)."""
+    if not when:
+        return None
+    m = re.match(r"-?\d+", when)
+    return m.group(0).lstrip("0") if m else None
+
+
+# --- the transform ---------------------------------------------------------------------
+
+class Book:
+    """TEI → Pandoc AST: the common core. `PrintBook` and `EpubBook` override the hooks."""
+
+    target = ""
+
+    def __init__(self, root: etree._Element, pages: Mapping[str, int] | None = None):
+        self.root = root
+        self.pages = dict(pages or {})
+        self.header = read_header(root)
+        self.lang = self.header.lang
+        self.registers = read_registers(root)
+        self.mentions: list[Mention] = []
+        self.corrections: list[Correction] = []
+        self.sections: list[tuple[str, list]] = []  # (id, heading inlines)
+        self._mention_count: dict[str, int] = defaultdict(int)
+        self._prev = " "  # the reading text just before the current point (for quotes)
+        self._para: str | None = None  # @n of the current paragraph-level unit
+        self._pending: list = []  # blocks to flush after the current unit (EPUB notes)
+        self._anchoring = True  # names are index mentions (not in the back matter)
+        self.inline_handlers: dict[str, Callable] = {
+            "persName": self.name, "placeName": self.name, "orgName": self.name,
+            "note": self.note_element, "gap": self.gap, "supplied": self.supplied,
+            "bibl": self.inline_bibl, "title": self.title, "author": self.plain,
+            "biblScope": self.plain, "choice": self.choice, "hi": self.hi,
+            "foreign": self.foreign, "emph": self.emph, "lb": self.lb, "q": self.q,
+            "quote": self.q, "date": self.plain, "num": self.plain, "name": self.plain,
+            "rs": self.plain,
+        }
+        self.block_handlers: dict[str, Callable] = {
+            "p": self.p, "div": self.div, "cit": self.cit, "list": self.list_,
+            "epigraph": self.epigraph, "head": self.unexpected, "floatingText": self.unexpected,
+        }
+
+    # the whole book
+
+    def build(self) -> dict:
+        """The Pandoc document: meta, then the front, text and back divisions."""
+        text = self.text()
+        back = self.back()
+        front = self.front()
+        return {
+            "pandoc-api-version": api_version(),
+            "meta": self.meta(),
+            "blocks": [
+                Div(attr("front", ["front"]), front),
+                Div(attr("text", ["text"]), text),
+                Div(attr("back", ["back"]), back),
+            ],
+        }
+
+    def meta(self) -> dict:
+        """Document metadata: title, author, language, subject, keywords, date."""
+        h = self.header
+        main, _, sub = h.title.partition(": ")
+        def inl(s: str) -> dict:
+            return {"t": "MetaInlines", "c": words(typography.normalise(s, lang=self.lang))}
+        meta = {
+            "title": inl(h.title),
+            "title-main": inl(main),
+            "lang": {"t": "MetaString", "c": self.lang},
+            "description": {"t": "MetaString", "c": typography.normalise(
+                f"{h.title}. {h.edition}".strip(". ") + (f", edited by {h.editors}" if h.editors else ""),
+                lang=self.lang)},
+            "identifier": {"t": "MetaString", "c": f"urn:edition:{re.sub(r'[^a-z0-9]+', '-', h.title.lower()).strip('-')}"},
+        }
+        if sub:
+            meta["subtitle"] = inl(sub)
+        if h.author:
+            meta["author"] = {"t": "MetaList", "c": [inl(h.author)]}
+        if h.date:
+            meta["date"] = {"t": "MetaString", "c": h.date}
+        if h.keywords:
+            meta["keywords"] = {"t": "MetaList", "c": [inl(k) for k in h.keywords]}
+        return meta
+
+    # text
+
+    def tei_text(self) -> etree._Element:
+        found = self.root.xpath("t:text", namespaces=NS)
+        if not found:
+            raise ValueError("TEI has no <text>")
+        return found[0]
+
+    def text(self) -> list:
+        """The epigraph and the body, as blocks."""
+        text = self.tei_text()
+        blocks: list = []
+        for part in self.children(text):
+            if local(part) == "front":
+                for el in self.children(part):
+                    if local(el) == "titlePage":
+                        continue  # the title page is made from the header
+                    blocks += self.block(el)
+            elif local(part) == "body":
+                for el in self.children(part):
+                    blocks += self.block(el)
+            elif local(part) == "back":
+                for el in self.children(part):
+                    blocks += self.block(el)
+            else:
+                raise UnknownElement(part, "in <text>")
+        return blocks
+
+    def children(self, el: etree._Element) -> list[etree._Element]:
+        """Element children of a container whose text is only whitespace between blocks."""
+        out = []
+        for chunk in [el.text] + [c.tail for c in el]:
+            if chunk and chunk.strip():
+                raise UnknownElement(el, f"with text {chunk.strip()[:30]!r} between its blocks")
+        for child in el:
+            if isinstance(child.tag, str):
+                out.append(child)
+        return out
+
+    def block(self, el: etree._Element) -> list:
+        """Blocks for one block-level element, with any notes it leaves pending after it."""
+        handler = self.block_handlers.get(local(el))
+        if handler is None:
+            raise UnknownElement(el, "as a block")
+        blocks = handler(el)
+        blocks += self._pending
+        self._pending = []
+        return blocks
+
+    def unexpected(self, el: etree._Element) -> list:
+        raise UnknownElement(el, "here")
+
+    def begin_unit(self, el: etree._Element) -> list:
+        """Start a paragraph-level unit: reset the quote context, return its number mark."""
+        self._prev = " "
+        n = el.get("n")
+        if n is None:
+            return []
+        self._para = n
+        return [Span(attr("", ["pn"]), [Str(n)])] + self.unit_number_separator()
+
+    def unit_number_separator(self) -> list:
+        return []
+
+    def unit_attr(self, el: etree._Element, *classes: str) -> list:
+        n = el.get("n")
+        return attr(el.get(XML_ID) or (f"p{n}" if n else ""), classes, **({"n": n} if n else {}))
+
+    def p(self, el: etree._Element) -> list:
+        """A body paragraph: a Div with its anchor around a Para."""
+        mark = self.begin_unit(el)
+        return [Div(self.unit_attr(el, "para"), [Para(mark + self.content(el))])]
+
+    def div(self, el: etree._Element) -> list:
+        """A section: its heading (level 2, anchored) and its blocks."""
+        kids = self.children(el)
+        blocks: list = []
+        ident = el.get(XML_ID) or ""
+        if kids and local(kids[0]) == "head":
+            self._prev = " "
+            heading = self.content(kids[0])
+            self.sections.append((ident, heading))
+            blocks.append(Header(2, attr(ident), heading))
+            kids = kids[1:]
+        for child in kids:
+            blocks += self.block(child)
+        return [Div(attr("", ["division", el.get("type") or "div"]), blocks)]
+
+    def cit(self, el: etree._Element) -> list:
+        """A block quotation or quoted letters, with the source citation set after them."""
+        kids = self.children(el)
+        quotes = [k for k in kids if local(k) == "quote"]
+        bibls = [k for k in kids if local(k) == "bibl"]
+        if len(quotes) + len(bibls) != len(kids) or len(quotes) != 1:
+            raise UnknownElement(el, "(a cit is one quote and its bibl)")
+        quote = quotes[0]
+        letters = [k for k in self.children(quote) if local(k) == "floatingText"]
+        if letters or el.get("type") == "letter":
+            body = [self.letter(ft) for ft in self.children(quote)]
+            return [Div(attr(el.get(XML_ID) or "", ["letters"]), body + self.source_line(bibls))]
+        mark = self.begin_unit(el)
+        paras = []
+        for i, child in enumerate(self.children(quote)):
+            if local(child) != "p":
+                raise UnknownElement(child, "in a block quotation")
+            if i:
+                self._prev = " "
+            paras.append(Para((mark if i == 0 else []) + self.content(child)))
+        if not paras:  # a quotation written as one run of text
+            paras = [Para(mark + self.content(quote))]
+        return [Div(self.unit_attr(el, "blockquote"), [BlockQuote(paras)] + self.source_line(bibls))]
+
+    def source_line(self, bibls: list[etree._Element]) -> list:
+        """The citation after a block quotation, letter or epigraph, on its own line."""
+        out = []
+        for b in bibls:
+            self._prev = " "
+            out.append(Div(attr("", ["source"]), [Para(self.content(b))]))
+        return out
+
+    def letter(self, ft: etree._Element) -> dict:
+        """One letter: salutation, paragraphs and signature set as a letter."""
+        if local(ft) != "floatingText":
+            raise UnknownElement(ft, "in quoted letters")
+        mark = self.begin_unit(ft)
+        body = [k for k in self.children(ft) if local(k) == "body"]
+        if len(body) != 1:
+            raise UnknownElement(ft, "(a letter has one body)")
+        blocks: list = []
+        for part in self.children(body[0]):
+            name = local(part)
+            if name in ("opener", "closer"):
+                for line in self.children(part):
+                    if local(line) not in ("salute", "signed", "dateline", "p"):
+                        raise UnknownElement(line, f"in a letter's {name}")
+                    self._prev = " "
+                    inl = (mark if not blocks else []) + self.content(line)
+                    blocks.append(Div(attr("", [local(line)]), [Para(inl)]))
+            elif name == "p":
+                self._prev = " "
+                blocks.append(Para((mark if not blocks else []) + self.content(part)))
+            else:
+                raise UnknownElement(part, "in a letter")
+        return Div(self.unit_attr(ft, "letter"), blocks)
+
+    def list_(self, el: etree._Element) -> list:
+        """A list: one item per paragraph-level unit."""
+        items = []
+        for item in self.children(el):
+            if local(item) != "item":
+                raise UnknownElement(item, "in a list")
+            mark = self.begin_unit(item)
+            items.append([Div(self.unit_attr(item, "item"), [Plain(mark + self.content(item))])])
+            items[-1] += self._pending
+            self._pending = []
+        return [Div(attr(el.get(XML_ID) or "", ["list"]), [BulletList(items)])]
+
+    def epigraph(self, el: etree._Element) -> list:
+        """The epigraph: the quotation, then its source."""
+        blocks: list = []
+        for cit in self.children(el):
+            if local(cit) != "cit":
+                raise UnknownElement(cit, "in an epigraph")
+            self._para = None
+            kids = self.children(cit)
+            for k in kids:
+                if local(k) not in ("quote", "bibl"):
+                    raise UnknownElement(k, "in an epigraph's cit")
+            for q in (k for k in kids if local(k) == "quote"):
+                self._prev = " "
+                blocks.append(BlockQuote([Para(self.content(q))]))
+            blocks += self.source_line([k for k in kids if local(k) == "bibl"])
+        return [Div(attr("epigraph", ["epigraph"]), blocks)]
+
+    # inline content
+
+    def content(self, el: etree._Element) -> list:
+        """The inlines of a block's mixed content (its delimiters are replaced by the layout)."""
+        return trim(self.mixed(el))
+
+    def inner(self, el: etree._Element) -> list:
+        """The inlines of an inline element, with the source's delimiters around them."""
+        pre, post = delimiters(el)
+        return (self.text_run(pre) if pre else []) + self.mixed(el) + (self.text_run(post) if post else [])
+
+    def mixed(self, el: etree._Element) -> list:
+        """Text and inline children, in order."""
+        out: list = []
+        if el.text:
+            out += self.text_run(el.text)
+        for child in el:
+            if isinstance(child.tag, str):
+                out += self.inline(child)
+            if child.tail:
+                out += self.text_run(child.tail)
+        return out
+
+    def text_run(self, text: str) -> list:
+        """Reading text, typographically normalised in its context, as tokens."""
+        done = typography.normalise(text, prev=self._prev, lang=self.lang)
+        if done:
+            self._prev = done[-1]
+        return words(done)
+
+    def inline(self, el: etree._Element) -> list:
+        handler = self.inline_handlers.get(local(el))
+        if handler is None:
+            raise UnknownElement(el, "inside a paragraph")
+        return handler(el)
+
+    def plain(self, el: etree._Element) -> list:
+        """Content without markup of its own (author, biblScope, …)."""
+        return self.inner(el)
+
+    def name(self, el: etree._Element) -> list:
+        """A person, place or body: anchored so that the index can point at this mention."""
+        ref = (el.get("ref") or "").lstrip("#")
+        kind = NAME_KINDS[local(el)]
+        inner = self.inner(el)
+        if not ref or not self._anchoring:
+            return [Span(attr("", ["name", kind]), inner)]
+        self._mention_count[ref] += 1
+        anchor = f"{ref}-{self._mention_count[ref]}"
+        self.mentions.append(Mention(anchor, ref, kind, self._para))
+        return [Span(attr(anchor, ["name", kind], ref=ref), inner)]
+
+    def note_element(self, el: etree._Element) -> list:
+        """An authorial note stays in the text (with its parentheses); an editorial one is a note."""
+        if el.get("type") == "editorial" or el.get("place") == "foot":
+            return self.note(el)
+        return [Span(attr("", ["authorial-note"]), self.inner(el))]
+
+    def note_content(self, el: etree._Element) -> list:
+        """The inlines of an editorial note, typeset in their own quote context."""
+        saved = self._prev
+        self._prev = " "
+        parts = [c for c in el if isinstance(c.tag, str) and local(c) == "p"]
+        if parts:
+            out: list = []
+            for i, p in enumerate(parts):
+                out += ([Space()] if i else []) + self.content(p)
+        else:
+            out = self.content(el)
+        self._prev = saved
+        return out
+
+    def gap(self, el: etree._Element) -> list:
+        """An omission: […]."""
+        return self.text_run("[\u2026]")
+
+    def supplied(self, el: etree._Element) -> list:
+        """Editorial supply, in square brackets as in the source."""
+        return self.text_run("[") + self.inner(el) + self.text_run("]")
+
+    def inline_bibl(self, el: etree._Element) -> list:
+        """A source citation in the text, with its parentheses."""
+        kv = {"corresp": el.get("corresp").lstrip("#")} if el.get("corresp") else {}
+        return [Span(attr("", ["bibl"], **kv), self.inner(el))]
+
+    def title(self, el: etree._Element) -> list:
+        """A title of a work: italic."""
+        return [Emph(self.inner(el))]
+
+    def hi(self, el: etree._Element) -> list:
+        rend = set(rend_tokens(el))
+        inner = self.inner(el)
+        if rend & {"italic", "i", "it"}:
+            return [Emph(inner)]
+        if rend & {"bold", "b"}:
+            return [{"t": "Strong", "c": inner}]
+        if rend & {"sc", "smallcaps", "small-caps"}:
+            return [SmallCaps(inner)]
+        raise UnknownElement(el, f"with rend={el.get('rend')!r}")
+
+    def foreign(self, el: etree._Element) -> list:
+        lang = el.get(XML_LANG)
+        return [Span(attr("", ["foreign"], **({"lang": lang} if lang else {})), [Emph(self.inner(el))])]
+
+    def emph(self, el: etree._Element) -> list:
+        return [Emph(self.inner(el))]
+
+    def lb(self, el: etree._Element) -> list:
+        return [LineBreak()]
+
+    def q(self, el: etree._Element) -> list:
+        """A short quotation whose marks are in the text or in `@rend`."""
+        return self.inner(el)
+
+    def choice(self, el: etree._Element) -> list:
+        """An emendation: the corrected reading in the text, recorded for the textual notes."""
+        kids = {local(k): k for k in el if isinstance(k.tag, str)}
+        if set(kids) != {"sic", "corr"}:
+            raise UnknownElement(el, "(a choice is sic + corr)")
+        anchor = f"corr-{len(self.corrections) + 1}"
+        shown = self.inner(kids["corr"])
+        sic = "".join(kids["sic"].itertext())
+        self.corrections.append(Correction(anchor, trim(shown), sic, self._para))
+        return [Span(attr(anchor, ["corr"]), shown)]
+
+    # back matter
+
+    def back(self) -> list:
+        """Textual notes, works cited, the two indexes."""
+        self._anchoring = False
+        return [
+            self.back_section("textual-notes", self.textual_notes()),
+            self.back_section("works-cited", self.works_cited()),
+            self.back_section("index-persons", self.index(("person",))),
+            self.back_section("index-places", self.index(("place", "org"))),
+        ]
+
+    def back_section(self, ident: str, blocks: list) -> dict:
+        heading = dict(BACK_SECTIONS)[ident]
+        return Div(attr("", ["back-section", ident]), [Header(2, attr(ident), words(heading))] + blocks)
+
+    def textual_notes(self) -> list:
+        """One line per emendation: where, the reading printed, the source's reading."""
+        if not self.corrections:
+            return [Para(words("The text is printed as in the source; no reading was emended."))]
+        items = []
+        for c in self.corrections:
+            line = self.correction_locator(c) + [Space()] + c.corr + [Str("]"), Space()] + [
+                Emph(words(c.sic)), Space(), Str("source")]
+            items.append([Plain(line)])
+        return [Div(attr("", ["apparatus"]), [BulletList(items)])]
+
+    def works_cited(self) -> list:
+        """The listBibl, alphabetically, each with its anchor."""
+        bibls = self.root.xpath("//t:standOff//t:listBibl/t:bibl", namespaces=NS)
+        entries = []
+        for b in bibls:
+            self._prev = " "
+            self._para = None
+            entries.append((text_of(b).casefold(), b.get(XML_ID) or "", self.content(b)))
+        entries.sort(key=lambda e: e[0])
+        if not entries:
+            return [Para(words("No works are cited."))]
+        return [Div(attr("", ["bibliography"]), [
+            Div(attr(ident, ["bibl-entry"]), [Para(inl)]) for _, ident, inl in entries])]
+
+    def index(self, kinds: tuple[str, ...]) -> list:
+        """An index: entries alphabetically, each with life dates and locators."""
+        by_ref: dict[str, list[Mention]] = defaultdict(list)
+        for m in self.mentions:
+            if m.kind in kinds:
+                by_ref[m.ref].append(m)
+        rows = []
+        for ref, mentions in by_ref.items():
+            entry = self.registers.get(ref) or Entry(ref, mentions[0].kind, ref)
+            rows.append((entry.index_form.casefold(), entry, mentions))
+        rows.sort(key=lambda r: r[0])
+        items = []
+        for _, entry, mentions in rows:
+            line = words(typography.normalise(entry.index_form, lang=self.lang))
+            dates = life_dates(entry)
+            if dates:
+                line += [Space(), Span(attr("", ["dates"]), [Str(dates)])]
+            line += [Str(","), Space()] + self.locators(mentions)
+            items.append([Plain(line)])
+        if not items:
+            return [Para(words("No entries."))]
+        return [Div(attr("", ["index"]), [BulletList(items)])]
+
+    # front matter
+
+    def front(self) -> list:
+        """Half-title, title page, imprint, contents."""
+        h = self.header
+        main, _, sub = h.title.partition(": ")
+        norm = lambda s: words(typography.normalise(s, lang=self.lang))  # noqa: E731
+        half = Div(attr("half-title", ["half-title"]), [Para(norm(main))])
+        title_blocks = [Header(1, attr("title", ["title"]), norm(main))]
+        if sub:
+            title_blocks.append(Div(attr("", ["subtitle"]), [Para(norm(sub))]))
+        if h.author:
+            title_blocks.append(Div(attr("", ["author"]), [Para(norm(h.author))]))
+        if h.editors:
+            title_blocks.append(Div(attr("", ["editors"]), [Para(norm(f"A critical edition by {h.editors}"))]))
+        if h.publisher:
+            title_blocks.append(Div(attr("", ["publisher"]), [Para(norm(h.publisher))]))
+        title_page = Div(attr("title-page", ["title-page"]), title_blocks)
+        return [half, title_page, self.imprint(), self.contents()]
+
+    def imprint(self) -> dict:
+        """The imprint page: source, edition statement, date, licence (and the typeface in print)."""
+        h = self.header
+        norm = lambda s: words(typography.normalise(s, lang=self.lang))  # noqa: E731
+        lines = []
+        if h.source:
+            lines.append(norm(f"Source: {h.source}"))
+        if h.edition:
+            lines.append(norm(h.edition + (f", edited by {h.editors}" if h.editors else "") + "."))
+        if h.date_text or h.date:
+            lines.append(norm(f"Text dated {h.date_text or h.date}."))
+        if h.licence:
+            lic = norm(f"Licence: {h.licence}.")
+            if h.licence_url:
+                lic = norm("Licence:") + [Space(), Link(norm(h.licence), h.licence_url), Str(".")]
+            lines.append(lic)
+        lines += self.imprint_furniture()
+        lines.append(norm("The paragraph numbers in the margin are those of the TEI text and the "
+                          "e-book, so that every edition can be cited by the same numbers."))
+        return Div(attr("imprint", ["imprint"]), [Para(line) for line in lines])
+
+    def contents(self) -> dict:
+        """The table of contents: sections of the text, then the back matter."""
+        entries = [(ident, heading) for ident, heading in self.sections]
+        entries += [(ident, words(title)) for ident, title in BACK_SECTIONS]
+        items = [[Plain([Link(heading, f"#{ident}")] + self.contents_locator(ident))] for ident, heading in entries]
+        return Div(attr("contents", ["contents"]), [
+            Header(2, attr("contents-title"), words("Contents")), BulletList(items)])
+
+    # target hooks: overridden by PrintBook and EpubBook
+
+    def note(self, el: etree._Element) -> list:
+        raise NotImplementedError
+
+    def locators(self, mentions: list[Mention]) -> list:
+        raise NotImplementedError
+
+    def correction_locator(self, c: Correction) -> list:
+        raise NotImplementedError
+
+    def contents_locator(self, ident: str) -> list:
+        return []
+
+    def imprint_furniture(self) -> list:
+        return []
+
+
+def life_dates(entry: Entry) -> str:
+    """(1870–1924), (b. 1944), (d. 1924) or ''."""
+    born, died = year(entry.born), year(entry.died)
+    if born and died:
+        return f"({born}\u2013{died})"
+    if born:
+        return f"(b.\u00a0{born})"
+    if died:
+        return f"(d.\u00a0{died})"
+    return ""
+
+
+class PrintBook(Book):
+    """The print book: footnotes at the call, page-number locators, page furniture."""
+
+    target = "print"
+
+    def note(self, el: etree._Element) -> list:
+        """An inline span at the call; the CSS floats it to the foot of the page."""
+        ident = el.get(XML_ID) or f"n{el.get('n')}"
+        n = el.get("n") or ident.lstrip("n")
+        body = self.note_content(el)
+        return [Span(attr(f"{ident}-call", ["note-call"]), []),
+                Span(attr(ident, ["footnote"], n=n), body)]
+
+    def page_links(self, anchors: list[str]) -> list:
+        """Page numbers of anchors: ascending, each page once, consecutive pages as ranges."""
+        first_on: dict[int, str] = {}
+        for a in anchors:
+            if a in self.pages:
+                first_on.setdefault(self.pages[a], a)
+        out: list = []
+        for i, (a, b) in enumerate(ranges(first_on)):
+            if i:
+                out += [Str(","), Space()]
+            out.append(Link([Str(str(a))], f"#{first_on[a]}"))
+            if b != a:
+                out += [Str("\u2013"), Link([Str(str(b))], f"#{first_on[b]}")]
+        return out
+
+    def locators(self, mentions: list[Mention]) -> list:
+        return [Span(attr("", ["locators"]), self.page_links([m.anchor for m in mentions]))]
+
+    def correction_locator(self, c: Correction) -> list:
+        where = self.page_links([c.anchor])
+        para = [Str(f"¶\u00a0{c.para}")] if c.para else []
+        return [Span(attr("", ["locator"]), where + ([Space()] if where and para else []) + para)]
+
+    def contents_locator(self, ident: str) -> list:
+        page = self.pages.get(ident)
+        return [Span(attr("", ["page"]), [Str(str(page))] if page is not None else [])]
+
+    def imprint_furniture(self) -> list:
+        return [words("Set in Source Serif Pro. Typeset with Pandoc and WeasyPrint.")]
+
+
+class EpubBook(Book):
+    """The e-book: noteref and aside notes, ¶ locators linking to each mention."""
+
+    target = "epub"
+
+    def note(self, el: etree._Element) -> list:
+        """A noteref at the call; the aside (with a backlink) follows the block."""
+        ident = el.get(XML_ID) or f"n{el.get('n')}"
+        n = el.get("n") or ident.lstrip("n")
+        body = self.note_content(el)
+        self._pending += self.note_aside(ident, n, body)
+        return [RawInline(
+            f'<a epub:type="noteref" role="doc-noteref" id="{ident}-ref" href="#{ident}">{n}</a>')]
+
+    def note_aside(self, ident: str, n: str, body: list) -> list:
+        """The note itself: `<aside epub:type="footnote">`, number linking back to the call."""
+        return [
+            RawBlock(f'<aside epub:type="footnote" role="doc-footnote" id="{ident}">'),
+            Para([RawInline(f'<a href="#{ident}-ref" role="doc-backlink">{n}.</a>'), Space()] + body),
+            RawBlock("</aside>"),
+        ]
+
+    def para_links(self, pairs: list[tuple[str | None, str]]) -> list:
+        """"¶ 12" links, one per paragraph, to the first anchor in it, in text order."""
+        seen: dict[str | None, str] = {}
+        for para, anchor in pairs:
+            seen.setdefault(para, anchor)
+        out: list = []
+        for i, (para, anchor) in enumerate(seen.items()):
+            if i:
+                out += [Str(","), Space()]
+            label = f"¶\u00a0{para}" if para else "epigraph"
+            out.append(Link([Str(label)], f"#{anchor}"))
+        return out
+
+    def locators(self, mentions: list[Mention]) -> list:
+        return [Span(attr("", ["locators"]), self.para_links([(m.para, m.anchor) for m in mentions]))]
+
+    def correction_locator(self, c: Correction) -> list:
+        return [Span(attr("", ["locator"]), self.para_links([(c.para, c.anchor)]))]
+
+
+BOOKS = {"print": PrintBook, "epub": EpubBook}
+
+
+def tei_to_ast(tei_root: etree._Element, target: str, pages: Mapping[str, int] | None = None) -> dict:
+    """The Pandoc JSON AST of the whole book for `target` ("print" or "epub").
+
+    `pages` (print only) maps anchor ids to folios, from the laid-out body; without
+    it the contents and the locators are left without page numbers.
+    """
+    if target not in BOOKS:
+        raise ValueError(f"target must be one of {TARGETS}, not {target!r}")
+    if isinstance(tei_root, etree._ElementTree):
+        tei_root = tei_root.getroot()
+    return BOOKS[target](tei_root, pages).build()
+
+
+def divisions(ast: dict, *ids: str) -> dict:
+    """The same document with only the top-level divisions named (front, text, back)."""
+    keep = [b for b in ast["blocks"] if b["t"] == "Div" and b["c"][0][0] in ids]
+    return {**ast, "blocks": keep}
