@@ -17,7 +17,7 @@ from lxml import etree
 from .editorial import Editorial
 from .errors import warn
 from .source import Source
-from .tei import DELIMITER_NAMES, el, sub
+from .tei import DELIMITER_NAMES, XML_ID, T, el, sub
 
 OPEN_QUOTES = '"\u201c\u201e\u00ab'
 CLOSE_QUOTES = '"\u201d\u00bb'
@@ -29,7 +29,7 @@ HEADING_MAX_WORDS = 14
 LIST_ITEM_MAX_CHARS = 300
 SALUTE_MAX_WORDS = 6
 SIGNATURE = re.compile(r"^(?:[A-Z][\w\u2019'\[\]-]*\.?)(?:\s+[A-Z][\w\u2019'\[\]-]*\.?){0,3}$")
-CITATION_HINT = re.compile(r"^(?:See|see|Cf\.|cf\.)\s|\bpp?\.\s*\d|\bvol\.\s*\d")
+CITATION_HINT = re.compile(r"\bpp?\.\s*\d|\bvol\.\s*\d")
 
 
 @dataclass
@@ -209,7 +209,7 @@ class Reader:
     def number(self, node: etree._Element) -> etree._Element:
         self.unit += 1
         node.set("n", str(self.unit))
-        node.set("{http://www.w3.org/XML/1998/namespace}id", f"p{self.unit}")
+        node.set(XML_ID, f"p{self.unit}")
         return node
 
     def paragraph(self, block: Block, tag: str = "p") -> etree._Element:
@@ -444,7 +444,7 @@ class Reader:
                 continue
             if self.is_heading(block, i):
                 container = sub(body, "div", type="section")
-                container.set("{http://www.w3.org/XML/1998/namespace}id", f"s{len(body.findall('*'))}")
+                container.set(XML_ID, f"s{len(body.findall(T + 'div'))}")
                 node = sub(container, "head")
                 self.inline(node, block.text)
             elif (letter := self.letter_at(i)) is not None:

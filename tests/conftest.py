@@ -1,0 +1,40 @@
+"""Shared fixtures: paths, the official TEI schema (loaded once: ~6 s), the seed built once."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SEED = SEEDS / "stalin-50-years.txt"
+SHARED = ROOT.parent / "shared"
+FIXTURE_TEXTS = sorted((ROOT / "tests" / "fixtures" / "texts").glob("*.txt"))
+
+
+@pytest.fixture(scope="session")
+def tei_all() -> etree.RelaxNG:
+    """The official TEI P5 tei_all grammar from ../shared/tei (CI always has it)."""
+    path = SHARED / "tei" / "tei_all.rng"
+    if not path.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{path} is missing on CI")
+        pytest.skip(f"{path} not found: this clone has no ../shared beside it (CI does)")
+    return etree.RelaxNG(etree.parse(str(path)))
+
+
+@pytest.fixture(scope="session")
+def seed_tei(tmp_path_factory) -> Path:
+    """build/…/stalin-50-years.tei.xml, built once per session into a temporary folder."""
+    from edition.build import build
+    out = tmp_path_factory.mktemp("seed-tei")
+    build([SEED], out, {"tei"})
+    return out / "stalin-50-years.tei.xml"
+
+
+@pytest.fixture(scope="session")
+def seed_root(seed_tei) -> etree._Element:
+    return etree.parse(str(seed_tei)).getroot()

@@ -1,0 +1,70 @@
+"""The TEI document: header completeness, serialisation, safe parsing, validation before writing."""
+
+from __future__ import annotations
+
+import pytest
+from lxml import etree
+
+from edition import tei
+from edition.errors import InputError
+
+NS = {"t": tei.TEI_NS}
+
+HEADER_PATHS = [
+    "t:fileDesc/t:titleStmt/t:title[@type='main']", "t:fileDesc/t:titleStmt/t:author",
+    "t:fileDesc/t:titleStmt/t:editor", "t:fileDesc/t:titleStmt/t:respStmt",
+    "t:fileDesc/t:editionStmt/t:edition", "t:fileDesc/t:publicationStmt/t:publisher",
+    "t:fileDesc/t:publicationStmt/t:date[@when]", "t:fileDesc/t:publicationStmt/t:availability/t:licence",
+    "t:fileDesc/t:sourceDesc/t:bibl/t:title", "t:fileDesc/t:sourceDesc/t:bibl/t:date[@when]",
+    "t:fileDesc/t:sourceDesc/t:bibl/t:note[@type='attribution']",
+    "t:encodingDesc/t:editorialDecl/t:normalization", "t:encodingDesc/t:editorialDecl/t:quotation",
+    "t:encodingDesc/t:editorialDecl/t:hyphenation", "t:encodingDesc/t:editorialDecl/t:segmentation",
+    "t:encodingDesc/t:editorialDecl/t:correction", "t:encodingDesc/t:editorialDecl/t:interpretation",
+    "t:profileDesc/t:langUsage/t:language[@ident]", "t:revisionDesc/t:change[@when]",
+]
+
+
+@pytest.mark.parametrize("path", HEADER_PATHS)
+def test_header_is_complete(seed_root, path):
+    node = seed_root.find("t:teiHeader/" + path, NS)
+    assert node is not None and (node.xpath("string()").strip() or len(node)), path
+
+
+def test_header_takes_the_editorial_metadata(seed_root):
+    header = seed_root.find("t:teiHeader", NS)
+    assert header.findtext("t:fileDesc/t:titleStmt/t:title[@type='main']", namespaces=NS) == \
+        "Stalin: 50 years after the death of a tyrant"
+    assert header.findtext("t:fileDesc/t:titleStmt/t:author/t:persName", namespaces=NS) == "Alan Woods"
+    assert header.find("t:fileDesc/t:sourceDesc/t:bibl/t:date", NS).get("when") == "2003-03-05"
+    assert header.find("t:profileDesc/t:langUsage/t:language", NS).get("ident") == "en-GB"
+    assert seed_root.get(tei.XML_LANG) == "en-GB"
+
+
+def test_text_is_not_reindented_by_serialisation(seed_root):
+    again = etree.fromstring(tei.serialise(seed_root))
+    assert tei.diplomatic(again) == tei.diplomatic(seed_root)
+
+
+def test_reading_text_applies_corrections_diplomatic_keeps_sic():
+    root = etree.fromstring(
+        f'<TEI xmlns="{tei.TEI_NS}"><text><body><p>a <choice><sic>basis</sic><corr resp="#editors">basic</corr>'
+        f'</choice> idea<note type="editorial" place="foot" resp="#editors" n="1" xml:id="n1">Note.</note></p>'
+        f'</body></text></TEI>')
+    assert tei.diplomatic(root) == "a basis idea"
+    assert tei.reading(root) == "a basic idea"
+
+
+def test_parse_refuses_entities_and_doctype(tmp_path):
+    bomb = tmp_path / "x.tei.xml"
+    bomb.write_text('<?xml version="1.0"?>\n<!DOCTYPE TEI [<!ENTITY a "aaaa">]>\n<TEI xmlns="http://www.tei-c.org/ns/1.0">&a;</TEI>')
+    with pytest.raises(InputError) as err:
+        tei.parse_tei(bomb)
+    assert err.value.line == 2
+
+
+def test_parse_reports_ill_formed_xml_with_line_and_column(tmp_path):
+    bad = tmp_path / "bad.tei.xml"
+    bad.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0">\n<text><body><p>open</body></text></TEI>\n')
+    with pytest.raises(InputError) as err:
+        tei.parse_tei(bad)
+    assert err.value.line == 2 and err.value.col and "ill-formed" in err.value.message
