@@ -14,10 +14,11 @@ from pathlib import Path
 
 from lxml import etree
 
-from . import tei
+from . import apparatus, tei
 from .editorial import Editorial, load_editorial
 from .errors import InputError
 from .ingest import read_text
+from .names import load_registers
 from .source import read_source
 
 FORMATS = ("tei", "pdf", "epub")
@@ -73,6 +74,7 @@ def text_to_tei(text: Text, editorial: Editorial | None = None) -> etree._Elemen
     title = meta.get("title") or title_line or text.slug
     header = tei.build_header(meta, text.slug, title, build_date())
     root = tei.assemble(header, text_el, meta.get("language") or "en")
+    apparatus.apply(root, editorial, load_registers(text.source.parent))
     return root
 
 
@@ -84,8 +86,10 @@ def load_tei(text: Text) -> etree._Element:
 
 
 def make_tei(text: Text) -> etree._Element:
-    root = load_tei(text) if text.is_tei else text_to_tei(text)
-    tei.validate(root, text.source)
+    if text.is_tei:
+        return load_tei(text)
+    root = text_to_tei(text)
+    tei.validate(root, text.source, generated=True)
     return root
 
 

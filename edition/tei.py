@@ -272,10 +272,14 @@ def project_schema() -> etree.RelaxNG:
     return etree.RelaxNG(etree.parse(str(SCHEMA_DIR / "edition.rng")))
 
 
-def validate(root: etree._Element, path: Path | None = None) -> None:
-    """Against the project's profile; the first violation is a located InputError."""
+def validate(root: etree._Element, path: Path | None = None, generated: bool = False) -> None:
+    """Against the project's profile; the first violation is a located InputError. For a tree
+    built from a .txt, the place named is the element's unit (its @n) rather than a TEI line."""
     schema = project_schema()
-    if not schema.validate(root):
-        error = schema.error_log.filter_from_errors()[0] if schema.error_log.filter_from_errors() else schema.error_log[0]
-        raise InputError(path, error.line if path else None, None,
-                         f"not valid against edition/schema/edition.rng: {error.message}")
+    if schema.validate(root):
+        return
+    error = schema.error_log[0]
+    if not generated:
+        raise InputError(path, error.line, None, f"not valid against edition/schema/edition.rng: {error.message}")
+    raise InputError(path, None, None, f"the edition would not be valid TEI ({error.message}, at {error.path}) — "
+                                       "nothing was written; check the editorial YAML for this text")

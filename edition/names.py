@@ -1,0 +1,237 @@
+"""Registers of persons, places, bodies and works; tagging their names in the TEI; candidates.
+
+The registers are YAML files shared by every text in a folder (`persons.yaml`, `places.yaml`,
+`works.yaml`). A form names its entity wherever it stands at word boundaries (a possessive 's
+follows freely), unless one of the entity's `not` phrases covers it; the longest form wins.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from . import spans
+from .editorial import Where, check_keys, load_yaml, where
+from .errors import InputError
+from .tei import T, el, sub
+
+PERSON_KEYS = {"id": str, "index": str, "born": int, "died": int, "about": str, "forms": list, "not": list}
+PLACE_KEYS = {"id": str, "type": str, "index": str, "about": str, "forms": list, "not": list,
+              "founded": int, "dissolved": int}
+WORK_KEYS = {"id": str, "author": str, "editor": str, "title": str, "date": int, "place": str,
+             "publisher": str, "edition": str, "note": str, "match": list}
+ID = re.compile(r"^[a-z][a-z0-9-]*$")
+TAG = {"person": "persName", "place": "placeName", "org": "orgName"}
+
+
+@dataclass
+class Entity:
+    """One register entry: a person, a place, a body or a work."""
+    id: str
+    kind: str  # person | place | org | work
+    data: dict
+    where: Where
+    forms: list[str] = field(default_factory=list)
+    not_: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Registers:
+    entities: dict[str, Entity] = field(default_factory=dict)
+
+    def named(self) -> list[Entity]:
+        return [e for e in self.entities.values() if e.kind != "work"]
+
+    def works(self) -> list[Entity]:
+        return [e for e in self.entities.values() if e.kind == "work"]
+
+
+def _strings(path: Path, entry: dict, key: str, what: str) -> list[str]:
+    values = entry.get(key) or []
+    lines = getattr(values, "item_lines", [None] * len(values))
+    for value, line in zip(values, lines):
+        if not isinstance(value, str) or not value.strip():
+            raise Where(path, line or where(path, entry, key).line).error(
+                f"{what} '{entry.get('id')}': an entry of '{key}' is empty — write the form or remove the line")
+    return list(values)
+
+
+def load_registers(folder: Path) -> Registers:
+    """persons.yaml, places.yaml, works.yaml of a folder (each optional), checked as one."""
+    registers = Registers()
+    for name, keys, kind in (("persons.yaml", PERSON_KEYS, "person"), ("places.yaml", PLACE_KEYS, None),
+                             ("works.yaml", WORK_KEYS, "work")):
+        path = folder / name
+        if not path.exists():
+            continue
+        data = load_yaml(path) or []
+        if not isinstance(data, list):
+            raise where(path, data).error(f"{name} must be a list of entries (each starting with '- id:')")
+        for entry in data:
+            check_keys(path, entry, keys, ("id",), what=f"an entry of {name}")
+            here = where(path, entry)
+            ident = entry["id"]
+            if not ID.match(ident):
+                raise where(path, entry, "id").error(f"id '{ident}' must be lowercase letters, digits and hyphens")
+            if ident in registers.entities:
+                other = registers.entities[ident].where
+                raise where(path, entry, "id").error(f"duplicate id '{ident}' (first at {other.path}:{other.line})")
+            entity_kind = kind or entry.get("type", "place")
+            if entity_kind not in ("person", "place", "org", "work"):
+                raise where(path, entry, "type").error(f"type must be 'place' or 'org', not '{entity_kind}'")
+            if kind != "work" and not entry.get("index"):
+                raise here.error(f"entry '{ident}' lacks 'index' (the form the index prints)")
+            forms = _strings(path, entry, "match" if kind == "work" else "forms", "entry")
+            registers.entities[ident] = Entity(ident, entity_kind, entry, here, forms,
+                                               _strings(path, entry, "not", "entry"))
+    _check_forms_unique(registers)
+    return registers
+
+
+def _check_forms_unique(registers: Registers) -> None:
+    owner: dict[str, Entity] = {}
+    for entity in registers.named():
+        for form in entity.forms:
+            if form in owner and owner[form] is not entity:
+                raise entity.where.error(f"form '{form}' names both '{owner[form].id}' and '{entity.id}' — "
+                                         "give a longer form to one of them")
+            owner[form] = entity
+
+
+def phrase_pattern(phrase: str) -> str:
+    """A regex for a phrase of the source: any run of whitespace where the phrase has a space,
+    word boundaries where it begins or ends with a letter or digit."""
+    body = r"\s+".join(re.escape(part) for part in phrase.split())
+    before = r"(?<!\w)" if phrase[:1].isalnum() else ""
+    after = r"(?!\w)" if phrase[-1:].isalnum() else ""
+    return before + body + after
+
+
+@dataclass
+class Tagger:
+    """Finds the names of the registers in a string: leftmost, longest, exclusions honoured."""
+    registers: Registers
+    pattern: re.Pattern = field(init=False)
+    owner: dict[str, Entity] = field(init=False)
+    exclusions: dict[str, re.Pattern] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.owner = {}
+        for entity in self.registers.named():
+            for form in entity.forms:
+                self.owner[_key(form)] = entity
+        forms = sorted(self.owner, key=len, reverse=True)
+        self.pattern = re.compile("|".join(f"(?:{phrase_pattern(f)})" for f in forms)) if forms else None
+        self.exclusions = {e.id: re.compile("|".join(phrase_pattern(n) for n in e.not_))
+                           for e in self.registers.named() if e.not_}
+
+    def find(self, text: str) -> list[tuple[int, int, Entity]]:
+        if self.pattern is None:
+            return []
+        found = []
+        excluded: dict[str, list[tuple[int, int]]] = {}
+        pos = 0
+        while True:
+            match = self.pattern.search(text, pos)
+            if match is None:
+                return found
+            entity = self.owner[_key(match.group())]
+            if entity.id in self.exclusions and entity.id not in excluded:
+                excluded[entity.id] = [m.span() for m in self.exclusions[entity.id].finditer(text)]
+            if any(s <= match.start() and match.end() <= e for s, e in excluded.get(entity.id, ())):
+                pos = match.start() + 1  # a shorter form may still start here or later
+                continue
+            found.append((match.start(), match.end(), entity))
+            pos = match.end()
+
+
+def _key(form: str) -> str:
+    return " ".join(form.split())
+
+
+def tag_names(text_el: etree._Element, tagger: Tagger) -> Counter:
+    """Wrap every mention in persName/placeName/orgName[@ref]; count mentions by entity id."""
+    counts: Counter = Counter()
+    for unit in spans.units(text_el):
+        view = spans.View(unit)
+        for start, end, entity in reversed(tagger.find(view.text)):
+            # right to left, so earlier offsets stay valid while the tree changes
+            if spans.wrap(view, start, end, el(TAG[entity.kind], ref=f"#{entity.id}")):
+                counts[entity.id] += 1
+                view = spans.View(unit)
+    return counts
+
+
+def standoff_entries(registers: Registers, used: set[str]) -> etree._Element:
+    """standOff with the register entries this text uses (persons, places, bodies, works)."""
+    stand_off = el("standOff")
+    lists = {"person": ("listPerson", "person"), "place": ("listPlace", "place"), "org": ("listOrg", "org")}
+    for kind, (list_tag, entry_tag) in lists.items():
+        chosen = sorted((e for e in registers.named() if e.kind == kind and e.id in used),
+                        key=lambda e: e.data["index"].casefold())
+        if not chosen:
+            continue
+        container = sub(stand_off, list_tag)
+        for entity in chosen:
+            node = sub(container, entry_tag, xml_id=entity.id)
+            sub(node, TAG[kind], entity.data["index"], type="index")
+            if kind == "person":
+                if "born" in entity.data:
+                    sub(node, "birth", when=f"{entity.data['born']:04d}")
+                if "died" in entity.data:
+                    sub(node, "death", when=f"{entity.data['died']:04d}")
+            if entity.data.get("about"):
+                sub(node, "note", entity.data["about"])
+    works = sorted((e for e in registers.works() if e.id in used),
+                   key=lambda e: (e.data.get("author") or e.data.get("title") or e.id).casefold())
+    if works:
+        container = sub(stand_off, "listBibl")
+        for work in works:
+            node = sub(container, "bibl", xml_id=work.id)
+            data = work.data
+            for key, tag in (("author", "author"), ("editor", "editor")):
+                if data.get(key):
+                    sub(node, tag, data[key])
+            sub(node, "title", data.get("title") or work.forms[0], level="m")
+            for key, tag in (("edition", "edition"), ("place", "pubPlace"), ("publisher", "publisher")):
+                if data.get(key):
+                    sub(node, tag, data[key])
+            if data.get("date"):
+                sub(node, "date", str(data["date"]), when=f"{data['date']:04d}")
+            if data.get("note"):
+                sub(node, "note", data["note"])
+    return stand_off
+
+
+# --- candidates -----------------------------------------------------------------------------------
+
+COMMON_CAPITALS = set("""A An And As At But By For From He Her His How I If In It Its Let No Not Now Of On Once Or
+Our She So Such That The Their Then There These They This Those To Under Until We What When Where Which While Who
+Why With Yet You Every Each All Both Many Most Some One Two Three Four Five Six Seven Eight Nine Ten Only Even Later
+Already Although Because Despite During Finally However Like Moreover Of Off Contrary Again After Before Besides
+Eventually Having Here Just More Nothing People Since Thus Whereas Yes""".split())
+CAPITALISED = re.compile(r"(?<![\w\[])[A-Z][\w\u2019'\[\]-]*(?:\s+(?:of\s+|the\s+|de\s+|von\s+)*[A-Z][\w\u2019'\[\]-]*)*")
+
+
+def candidates(text: str, registers: Registers) -> list[tuple[str, int, list[int]]]:
+    """Capitalised words and runs of them that no register form covers: (name, count, lines)."""
+    tagger = Tagger(registers)
+    covered = [(s, e) for s, e, _ in tagger.find(text)]
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    found: dict[str, list[int]] = defaultdict(list)
+    for match in CAPITALISED.finditer(text):
+        name = re.sub(r"(?:\u2019|')s$", "", " ".join(match.group().split()))
+        if any(s <= match.start() < e for s, e in covered) or name in COMMON_CAPITALS:
+            continue
+        words = name.split()
+        while words and words[0] in COMMON_CAPITALS:
+            words.pop(0)
+        if not words:
+            continue
+        line = next(i for i in range(len(line_starts), 0, -1) if line_starts[i - 1] <= match.start())
+        found[" ".join(words)].append(line)
+    return sorted(((n, len(ls), sorted(set(ls))) for n, ls in found.items()), key=lambda x: (-x[1], x[0]))
