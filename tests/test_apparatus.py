@@ -1,0 +1,208 @@
+"""The apparatus: notes, emendations, names and citations applied to the TEI; its located errors."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+from lxml import etree
+
+from edition import tei
+from edition.build import Text, text_to_tei
+from edition.cli import main
+from edition.errors import InputError
+
+from conftest import SEED, SEEDS
+
+NS = {"t": tei.TEI_NS}
+NAME_TAGS = ("persName", "placeName", "orgName")
+
+
+def mentions(root: etree._Element) -> list[tuple[str, str]]:
+    """(ref, source form) of every name in the text, outside editorial notes, in document order."""
+    found = []
+    for node in root.find("t:text", NS).iter(*(tei.T + t for t in NAME_TAGS)):
+        if node.xpath("ancestor::t:note[@type='editorial']", namespaces=NS):
+            continue
+        found.append((node.get("ref")[1:], tei.diplomatic(node)))
+    return found
+
+
+def independent_count(source: str, registers: list[dict]) -> list[tuple[str, str]]:
+    """Every occurrence of every form, found with str.find (not the tagger's regex): word
+    boundaries by hand, `not` phrases excluding, the longer of two overlapping forms kept."""
+    hits = []
+    for entry in registers:
+        blocked = []
+        for phrase in entry.get("not", []):
+            at = source.find(phrase)
+            while at >= 0:
+                blocked.append((at, at + len(phrase)))
+                at = source.find(phrase, at + 1)
+        for form in entry.get("forms", []):
+            at = source.find(form)
+            while at >= 0:
+                end = at + len(form)
+                left_ok = not form[0].isalnum() or at == 0 or not source[at - 1].isalnum()
+                right_ok = not form[-1].isalnum() or end == len(source) or not source[end].isalnum()
+                if left_ok and right_ok and not any(s <= at and end <= e for s, e in blocked):
+                    hits.append((at, end, entry["id"], form))
+                at = source.find(form, at + 1)
+    kept = [h for h in hits if not any(o is not h and o[0] <= h[0] and h[1] <= o[1] and o[1] - o[0] > h[1] - h[0]
+                                       for o in hits)]
+    return [(ident, form) for _, _, ident, form in sorted(kept)]
+
+
+def test_every_registered_form_tagged_exactly_once(seed_root):
+    registers = [e for name in ("persons.yaml", "places.yaml")
+                 for e in yaml.safe_load((SEEDS / name).read_text(encoding="utf-8"))]
+    expected = independent_count(SEED.read_text(encoding="utf-8"), registers)
+    assert len(expected) > 300
+    assert mentions(seed_root) == expected
+    nested = seed_root.xpath("//t:text//*[self::t:persName or self::t:placeName or self::t:orgName]"
+                             "[ancestor::t:persName or ancestor::t:placeName or ancestor::t:orgName]", namespaces=NS)
+    assert nested == []
+
+
+def test_special_forms_tagged(seed_root):
+    found = set(mentions(seed_root))
+    for ref, form in [("trotsky", "T[rotsky]"), ("kamenev", "L. Kam[enev]"), ("lenin", "St[arik]"),
+                      ("lenin", "Vlad. Ilyich"), ("stalin", "Joseph"), ("kamenev", "Lev Borisych"),
+                      ("zinoviev", "Grigorii")]:
+        assert (ref, form) in found, form
+    text = seed_root.find("t:text", NS)
+    levy = [p for p in text.iter(tei.T + "p") if "Lenin Levy" in tei.diplomatic(p)][0]
+    assert "Lenin Levy" in "".join(levy.itertext()) and \
+        not any(n.tail and n.tail.startswith(" Levy") for n in levy.iter(tei.T + "persName"))
+    volkogonov = [b for b in text.iter(tei.T + "bibl") if "Volkogonov" in tei.diplomatic(b)][0]
+    assert [n.get("ref") for n in volkogonov.iter(tei.T + "persName")] == ["#volkogonov"]
+
+
+def test_every_reference_resolves(seed_root):
+    ids = set(seed_root.xpath("//t:standOff//@xml:id", namespaces=NS))
+    refs = seed_root.xpath("//t:text//@ref | //t:text//@corresp", namespaces=NS)
+    assert refs and all(r.startswith("#") and r[1:] in ids for r in refs)
+    persons = seed_root.findall(".//t:listPerson/t:person", NS)
+    assert len(persons) >= 25
+    assert all(p.find("t:persName[@type='index']", NS) is not None for p in persons)
+    lenin = seed_root.xpath("//t:person[@xml:id='lenin']", namespaces=NS)[0]
+    assert lenin.find("t:birth", NS).get("when") == "1870" and lenin.find("t:death", NS).get("when") == "1924"
+
+
+def test_every_citation_links_to_the_works_cited(seed_root):
+    bibls = seed_root.findall("t:text//t:bibl", NS)
+    assert len(bibls) >= 8
+    works = set(seed_root.xpath("//t:listBibl/t:bibl/@xml:id", namespaces=NS))
+    assert all(b.get("corresp", "")[1:] in works for b in bibls)
+
+
+def test_notes_and_emendations_of_the_seed(seed_root):
+    notes = seed_root.findall("t:text//t:note[@type='editorial']", NS)
+    assert len(notes) >= 30
+    assert [n.get("n") for n in notes] == [str(i) for i in range(1, len(notes) + 1)]
+    choices = seed_root.findall("t:text//t:choice", NS)
+    assert len(choices) >= 4
+    sics = {tei.diplomatic(c.find("t:sic", NS)) for c in choices}
+    for slip in ("fait d'accompli", "jealously", "basis ideas", "right wing trade leaders"):
+        assert any(slip in s for s in sics), slip
+    reading = tei.reading(seed_root)
+    assert "fait accompli" in reading and "fait d'accompli" not in reading
+    assert tei.diplomatic(seed_root).encode() == SEED.read_bytes()
+
+
+def test_note_follows_its_lemma(seed_root):
+    georgia = next(n for n in seed_root.iterfind("t:text//t:note[@type='editorial']", NS)
+                   if "February 1921" in "".join(n.itertext()))
+    before = (georgia.getprevious().tail if georgia.getprevious() is not None else georgia.getparent().text) or ""
+    assert before.endswith("without consulting the leadership") or \
+        "without consulting the leadership" in tei.diplomatic(georgia.getparent())
+
+
+def test_red_army_invasion_of_georgia_dated_1921(seed_root):
+    """The essay's 1920 is corrected in a note, not in the text."""
+    notes = ["".join(n.itertext()) for n in seed_root.iterfind("t:text//t:note[@type='editorial']", NS)]
+    assert any("February 1921" in n and "Georgia" in n for n in notes)
+
+
+# --- errors -----------------------------------------------------------------------------------------
+
+TEXT = "A Title\n\nLenin met Trotsky. Lenin spoke to T[rotsky] about the fait d'accompli.\n\nA second paragraph.\n"
+PERSONS = """- id: lenin
+  index: Lenin, Vladimir Ilyich
+  forms: [Lenin]
+- id: trotsky
+  index: Trotsky, Leon
+  forms: [Trotsky, "T[rotsky]"]
+"""
+
+
+def make(tmp_path: Path, yaml_text: str, persons: str = PERSONS) -> Path:
+    (tmp_path / "essay.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "essay.yaml").write_text(textwrap.dedent(yaml_text), encoding="utf-8")
+    (tmp_path / "persons.yaml").write_text(persons, encoding="utf-8")
+    return tmp_path / "essay.txt"
+
+
+@pytest.mark.parametrize("yaml_text, line, message", [
+    ("notes:\n  - at: Smolny men\n    text: x\n", 2, 'lemma "Smolny men" not found'),
+    ("notes:\n  - at: Lenin\n    text: x\n", 2, 'lemma "Lenin" occurs 2 times'),
+    ("notes:\n  - at: Lenin\n    occurrence: 3\n    text: x\n", 2, "occurrence 3 asked, but it occurs 2"),
+    ("emendations:\n  - sic: rotsky] about\n    corr: x\n    reason: y\n", 2, "crosses an element boundary"),
+    ("notes:\n  - at: second\n    text: See {ref:nobody:Nobody}.\n", 3, "unknown register id 'nobody'"),
+    ("notes:\n  - at: second\n    txt: x\n", 3, "unknown key 'txt'"),
+    ("notes:\n  - at: second\n    text: [a list]\n", 3, "'text' must be text"),
+])
+def test_editorial_errors_are_located(tmp_path, yaml_text, line, message):
+    source = make(tmp_path, yaml_text)
+    with pytest.raises(InputError) as err:
+        text_to_tei(Text.from_path(source))
+    assert err.value.path.endswith("essay.yaml") and err.value.line == line
+    assert message in err.value.message
+
+
+@pytest.mark.parametrize("persons, line, message", [
+    (PERSONS + "- id: lenin\n  index: Lenin again\n  forms: [Ilyich]\n", 7, "duplicate id 'lenin'"),
+    ("- id: lenin\n  index: Lenin\n  forms: [Lenin, '']\n", 3, "is empty"),
+    ("- id: Lenin\n  index: Lenin\n  forms: [Lenin]\n", 1, "lowercase"),
+])
+def test_register_errors_are_located(tmp_path, persons, line, message):
+    source = make(tmp_path, "title: T\n", persons)
+    with pytest.raises(InputError) as err:
+        text_to_tei(Text.from_path(source))
+    assert err.value.path.endswith("persons.yaml") and err.value.line == line
+    assert message in err.value.message
+
+
+def test_cli_error_is_one_line_exit_2_nothing_written(tmp_path, capsys):
+    source = make(tmp_path, "notes:\n  - at: Smolny men\n    text: x\n")
+    out = tmp_path / "out"
+    assert main(["build", str(source), "--out", str(out), "--format", "tei"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f'{tmp_path / "essay.yaml"}:2: error: lemma "Smolny men" not found in the text — '
+                   "copy the phrase exactly from the source"]
+    assert not out.exists()
+
+
+def test_small_text_apparatus(tmp_path):
+    source = make(tmp_path, """\
+        emendations:
+          - sic: fait d'accompli
+            corr: fait accompli
+            reason: French idiom.
+        notes:
+          - at: T[rotsky]
+            text: "{i:Pravda} and {ref:lenin:Lenin}."
+        """)
+    root = text_to_tei(Text.from_path(source))
+    p = root.find(".//t:body/t:p", NS)
+    assert [(n.get("ref"), tei.diplomatic(n)) for n in p.iter(tei.T + "persName")] == \
+        [("#lenin", "Lenin"), ("#trotsky", "Trotsky"), ("#lenin", "Lenin"), ("#trotsky", "T[rotsky]"), ("#lenin", "Lenin")]
+    note = p.find("t:note", NS)
+    assert note.getprevious().tag == tei.T + "persName" and note.getprevious().get("ref") == "#trotsky"
+    assert note.find("t:title", NS).text == "Pravda"
+    assert tei.reading(root).count("fait accompli") == 1
+    assert tei.diplomatic(root) == TEXT
+    assert tei.project_schema().validate(root), tei.project_schema().error_log
