@@ -37,6 +37,19 @@ def cmd_text(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_names(args: argparse.Namespace) -> int:
+    from .names import candidates, load_registers
+    from .source import read_source
+    path = Path(args.file)
+    source = read_source(path)
+    registers = load_registers(Path(args.registers) if args.registers else path.parent)
+    rows = candidates(source.text, registers)
+    for name, count, lines in rows:
+        shown = ", ".join(map(str, lines[:12])) + (" …" if len(lines) > 12 else "")
+        print(f"{count:5d}  {name:<40}  {path}:{shown}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="edition", description="Plain-text essay → critical edition.")
     top.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
@@ -54,6 +67,12 @@ def parser() -> argparse.ArgumentParser:
     text.add_argument("file", metavar="FILE.tei.xml")
     text.add_argument("--diplomatic", action="store_true", help="the source exactly, byte for byte")
     text.set_defaults(run=cmd_text)
+
+    names = commands.add_parser("names", help="names in a text that no register knows yet")
+    names.add_argument("--candidates", dest="file", metavar="FILE.txt", required=True,
+                       help="list capitalised names not in any register, with counts and line numbers")
+    names.add_argument("--registers", metavar="DIR", help="folder of persons/places/works.yaml (default: the text's)")
+    names.set_defaults(run=cmd_names)
     return top
 
 
@@ -66,6 +85,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `edition … | head`
+        sys.stderr.close()
+        return 0
     except Exception as exc:  # an internal failure, not the user's input
         if args.debug:
             traceback.print_exc()

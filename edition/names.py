@@ -7,6 +7,7 @@ follows freely), unless one of the entity's `not` phrases covers it; the longest
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -212,26 +213,30 @@ def standoff_entries(registers: Registers, used: set[str]) -> etree._Element:
 COMMON_CAPITALS = set("""A An And As At But By For From He Her His How I If In It Its Let No Not Now Of On Once Or
 Our She So Such That The Their Then There These They This Those To Under Until We What When Where Which While Who
 Why With Yet You Every Each All Both Many Most Some One Two Three Four Five Six Seven Eight Nine Ten Only Even Later
-Already Although Because Despite During Finally However Like Moreover Of Off Contrary Again After Before Besides
-Eventually Having Here Just More Nothing People Since Thus Whereas Yes""".split())
+Already Although Because Despite During Finally However Like Moreover Contrary Again After Before Besides
+Eventually Having Here Just More Nothing People Since Thus Whereas Yes January February March April May June July
+August September October November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday""".split())
 CAPITALISED = re.compile(r"(?<![\w\[])[A-Z][\w\u2019'\[\]-]*(?:\s+(?:of\s+|the\s+|de\s+|von\s+)*[A-Z][\w\u2019'\[\]-]*)*")
+DERIVED = re.compile(r"(?:ism|ist|ists|ite|ites)$")
 
 
 def candidates(text: str, registers: Registers) -> list[tuple[str, int, list[int]]]:
-    """Capitalised words and runs of them that no register form covers: (name, count, lines)."""
+    """Capitalised words and runs of them that no register form covers: (name, count, lines).
+    Leading sentence words (The, But, When …), months, and -isms of known names are left out."""
     tagger = Tagger(registers)
-    covered = [(s, e) for s, e, _ in tagger.find(text)]
+    covered = {s for s, _, _ in tagger.find(text)}
+    known = {form for entity in registers.named() for form in entity.forms}
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
     found: dict[str, list[int]] = defaultdict(list)
     for match in CAPITALISED.finditer(text):
-        name = re.sub(r"(?:\u2019|')s$", "", " ".join(match.group().split()))
-        if any(s <= match.start() < e for s, e in covered) or name in COMMON_CAPITALS:
-            continue
-        words = name.split()
-        while words and words[0] in COMMON_CAPITALS:
+        words = [(m.start() + match.start(), m.group()) for m in re.finditer(r"\S+", match.group())]
+        while words and (words[0][1] in COMMON_CAPITALS or words[0][1][0].islower()):
             words.pop(0)
-        if not words:
+        if not words or words[0][0] in covered:
             continue
-        line = next(i for i in range(len(line_starts), 0, -1) if line_starts[i - 1] <= match.start())
-        found[" ".join(words)].append(line)
+        name = re.sub(r"(?:\u2019|')s$", "", " ".join(w for _, w in words))
+        if any(name.startswith(k) and DERIVED.match(name[len(k):]) for k in known):
+            continue
+        line = bisect.bisect_right(line_starts, words[0][0])
+        found[name].append(line)
     return sorted(((n, len(ls), sorted(set(ls))) for n, ls in found.items()), key=lambda x: (-x[1], x[0]))
