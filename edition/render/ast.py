@@ -899,6 +899,10 @@ class EpubBook(Book):
 
     target = "epub"
 
+    def unit_number_separator(self) -> list:
+        """A space after the paragraph number: read aloud or copied, it must not run into the text."""
+        return [Space()]
+
     def note(self, el: etree._Element) -> list:
         """A noteref at the call; the aside (with a backlink) follows the block."""
         ident = el.get(XML_ID) or f"n{el.get('n')}"
