@@ -6,15 +6,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import multiprocessing
 import os
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
-from . import apparatus, tei
+from . import apparatus, manifest, tei
 from .editorial import Editorial, load_editorial
 from .errors import InputError
 from .ingest import read_text
@@ -112,19 +115,45 @@ def output_names(slug: str) -> dict[str, str]:
             "booklet": f"{slug}-booklet.pdf", "archival": f"{slug}-archival.pdf", "epub": f"{slug}.epub"}
 
 
+def render_epub(tei_bytes: bytes) -> bytes:
+    """The EPUB, from the serialised TEI (so that it can run in another process)."""
+    from .render.epub import render_epub as epub_from_tei
+    return epub_from_tei(etree.fromstring(tei_bytes, tei.safe_parser()))
+
+
+def render_pdfs(root: etree._Element, tei_bytes: bytes, slug: str) -> dict[str, bytes]:
+    """Reading, print-shop and archival PDFs from one layout; the booklet imposes the reading PDF."""
+    from .render.impose import booklet
+    from .render.pdf import render_pdfs as pdfs_from_tei
+    pdfs = pdfs_from_tei(root, tei_bytes, {"pdf", "print", "archival"}, slug=slug)
+    pdfs["booklet"] = booklet(pdfs["pdf"])
+    return pdfs
+
+
 def render(text: Text, formats: set[str]) -> Built:
-    """Run every stage in memory; nothing is written until all of them have succeeded."""
+    """Run every stage in memory; nothing is written until all of them have succeeded.
+    PDF and EPUB are made at the same time, the EPUB in a second process (the machine has 2 cores)."""
     root = make_tei(text)
     built = Built(text, root)
     tei_bytes = tei.serialise(root)
     names = output_names(text.slug)
     if "tei" in formats:
         built.files[names["tei"]] = tei_bytes
+    epub_job = None
+    with contextlib.ExitStack() as stack:
+        if "epub" in formats and "pdf" in formats:
+            pool = stack.enter_context(ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")))
+            epub_job = pool.submit(render_epub, tei_bytes)
+        if "pdf" in formats:
+            for variant, data in render_pdfs(root, tei_bytes, text.slug).items():
+                built.files[names[variant]] = data
+        if "epub" in formats:
+            built.files[names["epub"]] = epub_job.result() if epub_job else render_epub(tei_bytes)
     return built
 
 
 def build(sources: list[Path], out_dir: Path, formats: set[str]) -> list[Path]:
-    """Build every text; all are rendered before the first file is written."""
+    """Build every text; all are rendered before the first file is written, then the manifest."""
     texts = [Text.from_path(path) for path in sources]
     results = [render(text, formats) for text in texts]
     written = []
@@ -132,7 +161,17 @@ def build(sources: list[Path], out_dir: Path, formats: set[str]) -> list[Path]:
         for name, data in built.files.items():
             write_atomic(out_dir / name, data)
             written.append(out_dir / name)
+    manifest.update(out_dir, [input_files(t) for t in texts], {p: (out_dir / p.name) for p in written})
     return written
+
+
+def input_files(text: Text) -> list[Path]:
+    """What a text's editions are made from: the source, its YAML, the registers beside it."""
+    if text.is_tei:
+        return [text.source]
+    folder = text.source.parent
+    registers = [folder / name for name in ("persons.yaml", "places.yaml", "works.yaml")]
+    return [text.source] + [p for p in [text.editorial_path, *registers] if p is not None and p.exists()]
 
 
 def default_sources(seeds: Path = Path("seeds")) -> list[Path]:

@@ -16,6 +16,9 @@ class InputError(Exception):
         self.message = message
         super().__init__(self.located())
 
+    def __reduce__(self):  # so that an error raised in a worker process arrives intact
+        return (InputError, (self.path, self.line, self.col, self.message))
+
     def located(self) -> str:
         where = self.path or "<input>"
         if self.line is not None:
