@@ -1,12 +1,27 @@
 # Two commands on a fresh machine: `make` (set up, build every text in seeds/) and `make test`.
+# The build is incremental: each output is a file target with its real inputs, so `make` with
+# nothing changed does nothing, a change to styles/print.css remakes only the PDFs, and a change
+# to a text's YAML remakes its TEI and everything made from it. PDF and EPUB run side by side.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 SETUP  := $(VENV)/.setup-done
+OUT    := build
+MAKEFLAGS += --jobs=2 --no-builtin-rules
 
-.PHONY: all build test bench proof clean
+TEXTS     := $(wildcard seeds/*.txt)
+SLUGS     := $(patsubst seeds/%.txt,%,$(TEXTS))
+REGISTERS := $(wildcard seeds/persons.yaml seeds/places.yaml seeds/works.yaml)
+READER    := $(wildcard edition/*.py edition/schema/*.rng)
+RENDER    := $(wildcard edition/render/*.py)
+TEI       := $(SLUGS:%=$(OUT)/%.tei.xml)
+PDF       := $(SLUGS:%=$(OUT)/%.pdf)
+EPUB      := $(SLUGS:%=$(OUT)/%.epub)
 
-all: build
+.PHONY: all test bench proof clean
+.DELETE_ON_ERROR:
+
+all: $(TEI) $(PDF) $(EPUB)
 
 $(SETUP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,8 +29,16 @@ $(SETUP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-build: $(SETUP)
-	$(BIN)/edition build
+.SECONDEXPANSION:
+$(OUT)/%.tei.xml: seeds/%.txt $$(wildcard seeds/$$*.yaml) $(REGISTERS) $(READER) $(SETUP)
+	$(BIN)/edition build $< --out $(OUT) --format tei
+
+$(OUT)/%.pdf $(OUT)/%-print.pdf $(OUT)/%-booklet.pdf $(OUT)/%-archival.pdf: \
+		$(OUT)/%.tei.xml $(wildcard styles/print.*) $(RENDER) edition/typography.py
+	$(BIN)/edition build $< --out $(OUT) --format pdf
+
+$(OUT)/%.epub: $(OUT)/%.tei.xml $(wildcard styles/epub*) $(RENDER) edition/typography.py
+	$(BIN)/edition build $< --out $(OUT) --format epub
 
 test: $(SETUP)
 	$(BIN)/pytest -q
@@ -23,8 +46,8 @@ test: $(SETUP)
 bench: $(SETUP)
 	$(BIN)/edition bench
 
-proof: build
+proof: all
 	$(BIN)/edition proof
 
 clean:
-	rm -rf build
+	rm -rf $(OUT)
