@@ -14,7 +14,7 @@ from pathlib import Path
 from .errors import InputError
 
 #: Characters XML 1.0 cannot hold (C0 controls but tab/LF/CR, and the two non-characters).
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 MAX_SOURCE_BYTES = 64 * 1024 * 1024
 
@@ -48,6 +48,8 @@ def decode(path: Path, data: bytes) -> Source:
         raise InputError(path, None, None, f"file is {len(data)} bytes; the limit is {MAX_SOURCE_BYTES}")
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
         raise InputError(path, 1, None, "file is empty — nothing to edit")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise InputError(path, 1, 1, "the file is UTF-16 — save it as UTF-8")
     nul = data.find(b"\x00")
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1
@@ -75,7 +77,7 @@ def decode(path: Path, data: bytes) -> Source:
             raise InputError(path, src.line_of(min(pos, len(src.text) - 1)), None,
                              "mixed line endings (CR, LF, CRLF) — use one convention throughout")
     source = Source(path, text, bom=bom, crlf=crlf)
-    bad = _XML_ILLEGAL.search(text)
+    bad = XML_ILLEGAL.search(text)
     if bad:
         raise source.error(bad.start(), f"control character U+{ord(bad.group()):04X} cannot be kept in XML — remove it")
     return source
