@@ -1,0 +1,475 @@
+"""The EPUB edition, read back: EPUBCheck, the text in spine order, links, notes, indexes, metadata,
+reproducibility. Expected values are computed from the TEI, never copied from an output."""
+
+from __future__ import annotations
+
+import copy
+import io
+import os
+import re
+import subprocess
+import sys
+import uuid
+import zipfile
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from lxml import etree
+from PIL import Image
+
+from edition import tei
+from edition.errors import InputError
+from edition.render.epub import (
+    BookInfo, book_identifier, book_info, cover_alt, epubcheck, render_epub)
+
+FIXTURE = Path(__file__).parent / "fixtures" / "epub-sample.tei.xml"
+T = "{http://www.tei-c.org/ns/1.0}"
+NS = {"t": "http://www.tei-c.org/ns/1.0"}
+OPF = {"o": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
+H = {"h": "http://www.w3.org/1999/xhtml", "e": "http://www.idpf.org/2007/ops"}
+EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+WORD = re.compile(r"\w+")
+
+#: literal text in the fixture's reading text and in its note n2: it must come out as written
+LITERALS_TEXT = ["<script>alert(1)</script>", "&", "<b>bold</b>", "]]>", "$x^2$", "*stars*", "_under_",
+                 "# hash", "[x](http://example.org)", "{{curly}}"]
+LITERALS_NOTE = ["<i>", "&", "$a$", "*b*", "_c_", "#", "{{d}}", "[x](http://example.org)", "]]>"]
+
+
+# --- reading an EPUB back --------------------------------------------------------------------------
+
+class Book:
+    """An EPUB opened for reading back: the package document, the spine, the XHTML documents."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+        self.zip = zipfile.ZipFile(io.BytesIO(data))
+        container = etree.fromstring(self.zip.read("META-INF/container.xml"))
+        self.opf_name = container.xpath("//*[local-name()='rootfile']/@full-path")[0]
+        self.base = str(PurePosixPath(self.opf_name).parent)
+        self.opf = etree.fromstring(self.zip.read(self.opf_name))
+        self.items = {i.get("id"): i for i in self.opf.xpath("//o:manifest/o:item", namespaces=OPF)}
+
+    def path(self, href: str, relative_to: str | None = None) -> str:
+        folder = PurePosixPath(relative_to).parent if relative_to else PurePosixPath(self.base)
+        parts: list[str] = []
+        for part in (folder / href).parts:
+            if part == "..":
+                parts.pop()
+            elif part != ".":
+                parts.append(part)
+        return "/".join(parts)
+
+    @property
+    def spine(self) -> list[str]:
+        refs = self.opf.xpath("//o:spine/o:itemref/@idref", namespaces=OPF)
+        return [self.path(self.items[r].get("href")) for r in refs]
+
+    @property
+    def documents(self) -> list[str]:
+        return [self.path(i.get("href")) for i in self.items.values()
+                if i.get("media-type") == "application/xhtml+xml"]
+
+    def xhtml(self, name: str) -> etree._Element:
+        return etree.fromstring(self.zip.read(name))
+
+    def meta(self, prop: str) -> list[str]:
+        return self.opf.xpath(f"//o:metadata/o:meta[@property='{prop}']/text()", namespaces=OPF)
+
+    def dc(self, name: str) -> list[str]:
+        return self.opf.xpath(f"//o:metadata/dc:{name}/text()", namespaces=OPF)
+
+
+def words(text: str) -> list[str]:
+    return [w.casefold() for w in WORD.findall(text)]
+
+
+def first_missing(needle: list[str], haystack: list[str]) -> int | None:
+    """Index in `needle` of the first word not found, in order, in `haystack` (None: all found)."""
+    at = 0
+    for i, word in enumerate(needle):
+        try:
+            at = haystack.index(word, at) + 1
+        except ValueError:
+            return i
+    return None
+
+
+def resolve(book: Book, source: str, href: str) -> etree._Element | None | bool:
+    """The element a link points at; True for a whole document; None when it does not exist."""
+    split = urlsplit(href)
+    target = book.path(unquote(split.path), relative_to=source) if split.path else source
+    if target not in book.zip.namelist():
+        return None
+    if not split.fragment:
+        return True
+    found = book.xhtml(target).xpath(f"//*[@id='{split.fragment}']")
+    return found[0] if found else None
+
+
+def text_of(el: etree._Element) -> str:
+    return " ".join("".join(el.itertext()).split())
+
+
+# --- fixtures --------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def root() -> etree._Element:
+    return etree.parse(str(FIXTURE)).getroot()
+
+
+@pytest.fixture(scope="module")
+def book(root) -> Book:
+    return Book(render_epub(root))
+
+
+@pytest.fixture(scope="module")
+def seed_book(seed_root) -> Book:
+    return Book(render_epub(seed_root))
+
+
+# --- validity --------------------------------------------------------------------------------------
+
+def assert_epubcheck_clean(book: Book) -> None:
+    report = epubcheck(book.data)
+    counts = report["checker"]
+    findings = [f"{m['severity']} {m['ID']}: {m['message']} {m['locations'][:1]}" for m in report["messages"]]
+    assert (counts["nFatal"], counts["nError"], counts["nWarning"]) == (0, 0, 0), "\n".join(findings)
+    assert counts["checkerVersion"].startswith("5."), counts["checkerVersion"]
+
+
+def test_epubcheck_reports_nothing(book):
+    assert_epubcheck_clean(book)
+
+
+def test_seed_epubcheck_reports_nothing(seed_book):
+    assert_epubcheck_clean(seed_book)
+
+
+# --- the text --------------------------------------------------------------------------------------
+
+def reading_text(book: Book, name: str) -> str:
+    """A document's text as a reader meets it, without the note calls (superscript apparatus)."""
+    body = book.xhtml(name).find("h:body", H)
+    for call in body.xpath(".//h:a[@e:type='noteref']", namespaces=H):
+        parent, previous = call.getparent(), call.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + (call.tail or "")
+        else:
+            parent.text = (parent.text or "") + (call.tail or "")
+        parent.remove(call)
+    return text_of(body)
+
+
+def assert_reading_text_in_spine_order(root: etree._Element, book: Book) -> None:
+    expected = words(tei.reading(root))
+    spine_text = " ".join(reading_text(book, name) for name in book.spine)
+    read = words(spine_text)
+    missing = first_missing(expected, read)
+    assert missing is None, f"word {missing} {expected[missing]!r} not found in order; context: " \
+                            f"{' '.join(expected[max(0, missing - 8):missing + 3])}"
+
+
+def test_every_word_of_the_reading_text_in_spine_order(root, book):
+    assert_reading_text_in_spine_order(root, book)
+
+
+def test_seed_every_word_of_the_reading_text_in_spine_order(seed_root, seed_book):
+    assert_reading_text_in_spine_order(seed_root, seed_book)
+
+
+def test_the_read_back_catches_a_dropped_paragraph(root):
+    """The word-order check above is not vacuous: drop a paragraph's text and it fails."""
+    damaged = copy.deepcopy(root)
+    p = damaged.xpath("//t:body//t:p[@n='4']", namespaces=NS)[0]
+    for child in list(p):
+        p.remove(child)
+    p.text = "Gone"
+    with pytest.raises(AssertionError, match="not found in order"):
+        assert_reading_text_in_spine_order(root, Book(render_epub(damaged)))
+
+
+def test_literal_text_comes_out_as_written(book):
+    body_text = " ".join(text_of(book.xhtml(n)) for n in book.spine)
+    for literal in LITERALS_TEXT:
+        assert literal in body_text, literal
+    note = next(text_of(a) for n in book.spine for a in book.xhtml(n).xpath("//h:aside[@id='n2']", namespaces=H))
+    for literal in LITERALS_NOTE:
+        assert literal in note, literal
+    for name in book.documents:
+        doc = book.xhtml(name)
+        assert not doc.xpath("//h:script | //h:b | //h:i | //h:math", namespaces=H), name
+
+
+def test_paragraph_numbers_match_the_tei(root, book):
+    tei_numbers = root.xpath("//t:text//*[@n][self::t:p or self::t:cit or self::t:item or self::t:floatingText]/@n",
+                             namespaces=NS)
+    epub_numbers = [text_of(s) for n in book.spine
+                    for s in book.xhtml(n).xpath("//h:span[@class='pn']", namespaces=H)]
+    assert epub_numbers == tei_numbers
+    for n in tei_numbers:  # each number is the anchor of its unit
+        unit = next(book.xhtml(d).xpath(f"//*[@id='p{n}']", namespaces=H) for d in book.spine
+                    if book.xhtml(d).xpath(f"//*[@id='p{n}']", namespaces=H))[0]
+        assert text_of(unit.xpath(".//h:span[@class='pn']", namespaces=H)[0]) == n
+
+
+# --- structure -------------------------------------------------------------------------------------
+
+def test_chapters_split_at_sections_in_toc_order(root, book):
+    heads = [text_of(h) for h in root.xpath("//t:body/t:div[@type='section']/t:head", namespaces=NS)]
+    files_by_head = {}
+    for name in book.spine:
+        for h in book.xhtml(name).xpath("//h:h2", namespaces=H):
+            files_by_head[text_of(h)] = name
+    assert all(h in files_by_head for h in heads)
+    assert len({files_by_head[h] for h in heads}) == len(heads), "one chapter file per section"
+    nav_name = next(book.path(i.get("href")) for i in book.items.values() if "nav" in (i.get("properties") or ""))
+    toc = book.xhtml(nav_name).xpath("//h:nav[@e:type='toc']//h:a", namespaces=H)
+    toc_titles = [text_of(a) for a in toc]
+    assert [t for t in toc_titles if t in heads] == heads
+    for a in toc:
+        assert resolve(book, nav_name, a.get("href")) is not None, a.get("href")
+
+
+def test_front_matter_and_landmarks(book):
+    cover, title_page = book.spine[:2]
+    assert book.xhtml(title_page).xpath("//h:section[@e:type='titlepage']", namespaces=H)
+    assert book.xhtml(title_page).xpath("//h:section[@e:type='imprint']//h:p", namespaces=H)
+    nav_name = next(book.path(i.get("href")) for i in book.items.values() if "nav" in (i.get("properties") or ""))
+    links = book.xhtml(nav_name).xpath("//h:nav[@e:type='landmarks']//h:a", namespaces=H)
+    kinds = [a.get(EPUB_TYPE) for a in links]
+    for kind in ("cover", "titlepage", "toc", "bodymatter", "bibliography", "index"):
+        assert kind in kinds, kind
+    for a in links:
+        target = resolve(book, nav_name, a.get("href"))
+        assert target is not None, a.get("href")
+    first_body = next(a for a in links if a.get(EPUB_TYPE) == "bodymatter")
+    assert book.path(first_body.get("href"), nav_name) == next(
+        n for n in book.spine if book.xhtml(n).find("h:body", H).get(EPUB_TYPE) == "bodymatter")
+
+
+def test_quotations_letters_and_epigraph_are_marked_up(root, book):
+    docs = [book.xhtml(n) for n in book.spine]
+    epigraphs = [e for d in docs for e in d.xpath("//*[@e:type='epigraph']", namespaces=H)]
+    assert len(epigraphs) == len(root.xpath("//t:front/t:epigraph", namespaces=NS))
+    for cit in root.xpath("//t:cit[@type='block']", namespaces=NS):
+        unit = [u for d in docs for u in d.xpath(f"//*[@id='{cit.get(f'{{{tei.XML_NS}}}id')}']", namespaces=H)]
+        assert unit and unit[0].xpath("h:blockquote", namespaces=H)
+    for letter in root.xpath("//t:floatingText[@type='letter']", namespaces=NS):
+        ident = letter.get(f"{{{tei.XML_NS}}}id")
+        found = [u for d in docs for u in d.xpath(f"//*[@id='{ident}']", namespaces=H)]
+        assert found and found[0].get(EPUB_TYPE) == "z3998:letter"
+        assert found[0].getparent().tag == f"{{{H['h']}}}blockquote"
+        assert found[0].xpath(".//*[@e:type='z3998:salutation'] and .//*[@e:type='z3998:signature']",
+                              namespaces=H)
+
+
+# --- links, notes, indexes -------------------------------------------------------------------------
+
+def assert_every_link_resolves(book: Book) -> None:
+    for name in book.documents:
+        for a in book.xhtml(name).xpath("//h:a[@href]", namespaces=H):
+            href = a.get("href")
+            if urlsplit(href).scheme:
+                continue
+            assert resolve(book, name, href) is not None, f"{name}: {href} leads nowhere"
+
+
+def test_every_internal_link_resolves(book):
+    assert_every_link_resolves(book)
+
+
+def test_seed_every_internal_link_resolves(seed_book):
+    assert_every_link_resolves(seed_book)
+
+
+def test_notes_are_footnotes_with_a_way_back(root, book):
+    notes = root.xpath("//t:note[@type='editorial']", namespaces=NS)
+    refs = [(n, a) for n in book.spine for a in book.xhtml(n).xpath("//h:a[@e:type='noteref']", namespaces=H)]
+    assert len(refs) == len(notes) > 0
+    for (name, ref), note in zip(refs, notes):
+        assert text_of(ref) == note.get("n")
+        aside = resolve(book, name, ref.get("href"))
+        assert aside is not None and aside.tag == f"{{{H['h']}}}aside" and aside.get(EPUB_TYPE) == "footnote"
+        assert words(text_of(note)) == words(text_of(aside))[1:], "the note's words, after its number"
+        back = aside.xpath(".//h:a[@role='doc-backlink']", namespaces=H)
+        assert len(back) == 1
+        call = resolve(book, name, back[0].get("href"))
+        assert call is not None and call.get("id") == ref.get("id"), "the backlink returns to the call"
+
+
+REGISTERS = {"person": "persName", "place": "placeName", "org": "orgName"}
+
+
+def expected_index(root: etree._Element, kinds: tuple[str, ...]) -> dict[str, set[str]]:
+    """Index form → the paragraph numbers where the TEI mentions it (in the text or its notes)."""
+    forms = {}
+    for kind, tag in REGISTERS.items():
+        for entry in root.xpath(f"//t:standOff//t:{kind}", namespaces=NS):
+            forms[entry.get(f"{{{tei.XML_NS}}}id")] = text_of(entry.find(f"{T}{tag}[@type='index']"))
+    out: dict[str, set[str]] = {}
+    for kind in kinds:
+        for name in root.xpath(f"//t:text//t:{REGISTERS[kind]}[@ref]", namespaces=NS):
+            unit = name.xpath("ancestor::*[@n][self::t:p or self::t:cit or self::t:item or self::t:floatingText]"
+                              "[1]/@n", namespaces=NS)
+            out.setdefault(forms[name.get("ref").lstrip("#")], set()).update(unit)
+    return out
+
+
+@pytest.mark.parametrize("section, kinds", [("index-persons", ("person",)), ("index-places", ("place", "org"))])
+def test_index_locators_read_as_paragraphs_and_lead_to_each_mention(root, book, section, kinds):
+    name = next(n for n in book.spine if book.xhtml(n).xpath(f"//h:section[@id='{section}']", namespaces=H))
+    index = book.xhtml(name).xpath(f"//h:section[@id='{section}']", namespaces=H)[0]
+    assert index.get(EPUB_TYPE) == "index"
+    got: dict[str, set[str]] = {}
+    for entry in index.xpath(".//h:li[@e:type='index-entry']", namespaces=H):
+        assert entry.getparent().get(EPUB_TYPE) == "index-entry-list"
+        term = text_of(entry.xpath("h:span[@e:type='index-term']", namespaces=H)[0])
+        got[term] = set()
+        for locator in entry.xpath(".//h:a[@e:type='index-locator']", namespaces=H):
+            label = re.fullmatch(r"¶\u00a0(\d+)", "".join(locator.itertext()))
+            assert label, f"locator {text_of(locator)!r} should read ¶ n (with a no-break space)"
+            mention = resolve(book, name, locator.get("href"))
+            assert mention is not None, locator.get("href")
+            unit = mention.xpath("ancestor-or-self::*[@data-n][1]/@data-n")
+            note = mention.xpath("ancestor::h:aside[@e:type='footnote']/@id", namespaces=H)
+            if note:  # a mention in a note counts for the paragraph of the note's call
+                call = resolve(book, name, locator.get("href").split("#")[0] + f"#{note[0]}-ref")
+                unit = call.xpath("ancestor-or-self::*[@data-n][1]/@data-n")
+            assert unit == [label[1]], f"{term}: {text_of(locator)} leads to ¶ {unit}"
+            got[term].add(label[1])
+    assert got == expected_index(root, kinds)
+
+
+# --- metadata --------------------------------------------------------------------------------------
+
+def test_metadata_from_the_header(root, book):
+    header = root.find(f"{T}teiHeader")
+    assert book.dc("title") == [text_of(header.xpath(".//t:titleStmt/t:title[@type='main']", namespaces=NS)[0])]
+    assert book.dc("language") == header.xpath(".//t:language/@ident", namespaces=NS)
+    assert book.dc("creator") == [text_of(a) for a in header.xpath(".//t:titleStmt/t:author", namespaces=NS)]
+    assert book.dc("contributor") == [text_of(e) for e in header.xpath(".//t:titleStmt/t:editor", namespaces=NS)]
+    roles = {r.get("refines"): r.text for r in book.opf.xpath("//o:meta[@property='role']", namespaces=OPF)}
+    assert sorted(roles.values()) == ["aut", "edt"]
+    assert book.dc("publisher") == [text_of(header.xpath(".//t:publicationStmt/t:publisher", namespaces=NS)[0])]
+    assert book.dc("date") == header.xpath(".//t:publicationStmt/t:date/@when", namespaces=NS)
+    assert book.dc("rights") == [text_of(header.xpath(".//t:licence", namespaces=NS)[0])]
+    assert book.dc("subject") == [text_of(t) for t in header.xpath(".//t:keywords/t:term", namespaces=NS)]
+    source = book.dc("source")[0]
+    for part in header.xpath(".//t:sourceDesc/t:bibl/t:title", namespaces=NS):
+        assert text_of(part) in source
+    assert header.xpath("string(.//t:sourceDesc//t:ptr/@target)", namespaces=NS) in source
+    unique = book.opf.get("unique-identifier")
+    assert book.opf.xpath(f"//dc:identifier[@id='{unique}']/text()", namespaces=OPF) == [book_identifier(root)]
+
+
+def test_accessibility_metadata(book):
+    assert book.meta("schema:accessMode") == ["textual"]
+    assert book.meta("schema:accessModeSufficient") == ["textual"]
+    features = book.meta("schema:accessibilityFeature")
+    for feature in ("alternativeText", "tableOfContents", "index", "readingOrder", "structuralNavigation"):
+        assert feature in features
+    assert book.meta("schema:accessibilityHazard") == ["none"]
+    assert len(book.meta("schema:accessibilitySummary")[0]) > 80
+    assert book.meta("dcterms:conformsTo") == ["EPUB Accessibility 1.1 - WCAG 2.1 Level AA"]
+    assert book.meta("a11y:certifiedBy")
+
+
+def test_cover_image_with_alternative_text(root, book):
+    cover_item = [i for i in book.items.values() if "cover-image" in (i.get("properties") or "").split()]
+    assert len(cover_item) == 1
+    png = book.zip.read(book.path(cover_item[0].get("href")))
+    assert Image.open(io.BytesIO(png)).size == (1600, 2400)
+    page = book.xhtml(book.spine[0])
+    img = page.xpath("//h:img", namespaces=H)[0]
+    assert book.path(img.get("src"), book.spine[0]) == book.path(cover_item[0].get("href"))
+    info = book_info(root)
+    assert img.get("alt") and info.authors[0] in img.get("alt")
+    assert words(info.title) == words(img.get("alt"))[1:1 + len(words(info.title))]
+
+
+def test_identifier_follows_the_reading_text_not_the_header(root):
+    changed_header = copy.deepcopy(root)
+    changed_header.xpath("//t:publicationStmt/t:date", namespaces=NS)[0].set("when", "1999-01-01")
+    changed_text = copy.deepcopy(root)
+    changed_text.xpath("//t:body//t:p[@n='1']", namespaces=NS)[0].text = "Sixty years ago "
+    ident = book_identifier(root)
+    assert uuid.UUID(ident.removeprefix("urn:uuid:")).version == 5
+    assert book_identifier(changed_header) == ident
+    assert book_identifier(changed_text) != ident
+
+
+# --- reproducibility -------------------------------------------------------------------------------
+
+def test_two_builds_are_byte_identical_across_processes(book, tmp_path):
+    """A second build in a fresh interpreter (other hash seed) gives the same bytes."""
+    out = tmp_path / "again.epub"
+    script = ("import sys; from lxml import etree; from edition.render.epub import render_epub; "
+              f"open(sys.argv[1], 'wb').write(render_epub(etree.parse({str(FIXTURE)!r}).getroot()))")
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    env.pop("SOURCE_DATE_EPOCH", None)
+    subprocess.run([sys.executable, "-c", script, str(out)], check=True, env=env, capture_output=True)
+    assert out.read_bytes() == book.data
+
+
+def test_source_date_epoch_sets_the_modification_date(root, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1046822400")  # 2003-03-05T00:00:00Z
+    first = render_epub(root)
+    assert render_epub(root) == first
+    again = Book(first)
+    assert again.meta("dcterms:modified") == ["2003-03-05T00:00:00Z"]
+    assert {info.date_time for info in again.zip.infolist()} == {(2003, 3, 5, 0, 0, 0)}
+    assert again.zip.infolist()[0].filename == "mimetype"
+    assert again.zip.infolist()[0].compress_type == zipfile.ZIP_STORED
+
+
+def test_without_source_date_epoch_the_date_is_the_editions(book, root):
+    assert book.meta("dcterms:modified") == [
+        root.xpath("string(//t:publicationStmt/t:date/@when)", namespaces=NS) + "T00:00:00Z"]
+
+
+# --- styles ----------------------------------------------------------------------------------------
+
+def test_styles_leave_size_and_colour_to_the_reader(book):
+    css_item = next(i for i in book.items.values() if i.get("media-type") == "text/css")
+    css = book.zip.read(book.path(css_item.get("href"))).decode()
+    css_rules = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    assert "!important" not in css_rules
+    assert not re.search(r"font-size\s*:\s*[\d.]+(px|pt|pc|cm|mm|in)\b", css_rules), "fixed font size"
+    assert not re.search(r"(?<![-\w])(color|background(-color)?)\s*:\s*+(?!inherit|transparent|currentColor)",
+                         css_rules), "a colour that fights night mode"
+    assert not re.search(r"\[epub\|", css_rules), "namespaced selectors void whole rules in some readers"
+    fonts = re.findall(r"url\(\"?([^\")]+\.ttf)", css_rules)
+    assert fonts and all(book.path(f, book.path(css_item.get("href"))) in book.zip.namelist() for f in fonts)
+    assert re.search(r"font-family:\s*\"Source Serif Pro\",\s*serif", css_rules), "a fallback for reader fonts"
+
+
+# --- bad input -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("xpath, what", [
+    ("//t:titleStmt/t:title", "title"),
+    ("//t:langUsage", "language"),
+    ("//t:publicationStmt/t:date | //t:sourceDesc//t:date", "date"),
+])
+def test_header_without_what_the_epub_needs_is_an_input_error(root, xpath, what):
+    damaged = copy.deepcopy(root)
+    for el in damaged.xpath(xpath, namespaces=NS):
+        el.getparent().remove(el)
+    damaged.attrib.pop(f"{{{tei.XML_NS}}}lang", None)
+    with pytest.raises(InputError, match=what):
+        book_info(damaged)
+
+
+def test_bad_source_date_epoch_is_an_input_error(root, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(InputError, match="SOURCE_DATE_EPOCH"):
+        render_epub(root)
+
+
+def test_cover_alt_says_what_the_cover_shows():
+    info = BookInfo(title="T", lang="en", identifier="urn:uuid:x", date="2020", subtitle="A critical edition",
+                    authors=("A. Author",), editors=("The Editors",))
+    alt = cover_alt(info)
+    for part in ("T", "A. Author", "A critical edition", "The Editors"):
+        assert part in alt
