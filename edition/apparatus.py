@@ -20,13 +20,9 @@ from .tei import T, XML_ID, el, sub
 MARKUP = re.compile(r"\{(i|ref):([^{}]*)\}")
 
 
-def find_lemma(units: list[etree._Element], lemma: str, occurrence: int | None, where, what: str):
-    """The unit and span of the chosen occurrence of a lemma; located errors otherwise."""
-    pattern = re.compile(phrase_pattern(lemma))
-    hits = []
-    for unit in units:
-        view = spans.View(unit)
-        hits.extend((unit, m.start(), m.end()) for m in pattern.finditer(view.text))
+def find_lemma(doc: spans.Concordance, lemma: str, occurrence: int | None, where, what: str):
+    """(unit index, start, end) of the chosen occurrence of a lemma; located errors otherwise."""
+    hits = doc.find(re.compile(phrase_pattern(lemma)))
     if not hits:
         raise where.error(f'{what} "{lemma}" not found in the text — copy the phrase exactly from the source')
     if occurrence is None and len(hits) > 1:
@@ -37,20 +33,20 @@ def find_lemma(units: list[etree._Element], lemma: str, occurrence: int | None, 
     return hits[index]
 
 
-def apply_emendations(text_el: etree._Element, editorial: Editorial) -> int:
+def apply_emendations(doc: spans.Concordance, editorial: Editorial) -> None:
     """choice/(sic, corr) for each emendation; the reading text takes corr."""
     for item in editorial.get("emendations") or []:
         where = editorial.where(item, "sic")
-        unit, start, end = find_lemma(spans.units(text_el), item["sic"], item.get("occurrence"), where, "emendation")
+        i, start, end = find_lemma(doc, item["sic"], item.get("occurrence"), where, "emendation")
         choice = el("choice")
         sic = el("sic")
-        if not spans.wrap(spans.View(unit), start, end, sic):
+        if not spans.wrap(doc.view(i), start, end, sic):
             raise where.error(f'emendation "{item["sic"]}" crosses an element boundary — choose a shorter phrase')
+        doc.edited(i)
         choice.tail, sic.tail = sic.tail, None
         sic.addprevious(choice)
         choice.append(sic)
         sub(choice, "corr", item["corr"], resp="#editors")
-    return len(editorial.get("emendations") or [])
 
 
 def link_citations(text_el: etree._Element, registers: Registers, path) -> set[str]:
@@ -99,30 +95,35 @@ def note_content(node: etree._Element, text: str, registers: Registers, where) -
     return used
 
 
-def apply_notes(text_el: etree._Element, editorial: Editorial, registers: Registers) -> set[str]:
+def apply_notes(doc: spans.Concordance, editorial: Editorial, registers: Registers) -> set[str]:
     """note[@type='editorial'] right after each lemma; numbered in document order."""
     used = set()
     for item in editorial.get("notes") or []:
         where = editorial.where(item, "at")
-        unit, start, end = find_lemma(spans.units(text_el), item["at"], item.get("occurrence"), where, "lemma")
+        i, start, end = find_lemma(doc, item["at"], item.get("occurrence"), where, "lemma")
         note = el("note", type="editorial", place="foot", resp="#editors")
         used |= note_content(note, " ".join(item["text"].split()), registers, editorial.where(item, "text"))
-        if not spans.insert_after(spans.View(unit), end, note, start):
+        if not spans.insert_after(doc.view(i), end, note, start):
             raise where.error(f'lemma "{item["at"]}" ends inside markup the note cannot follow')
-    editorial_notes = [n for n in text_el.iter(T + "note") if n.get("type") == "editorial"]
-    for number, note in enumerate(editorial_notes, start=1):
+        doc.edited(i)
+    return used
+
+
+def number_notes(text_el: etree._Element) -> None:
+    for number, note in enumerate(text_el.iterfind(f".//{T}note[@type='editorial']"), start=1):
         note.set("n", str(number))
         note.set(XML_ID, f"n{number}")
-    return used
 
 
 def apply(root: etree._Element, editorial: Editorial, registers: Registers) -> None:
     """All of the editors' work, in order; adds standOff with the register entries used."""
     text_el = root.find(T + "text")
-    apply_emendations(text_el, editorial)
-    used = set(tag_names(text_el, Tagger(registers)))
+    doc = spans.Concordance(text_el)
+    apply_emendations(doc, editorial)
+    used = set(tag_names(doc, Tagger(registers)))
     used |= link_citations(text_el, registers, editorial.path)
-    used |= apply_notes(text_el, editorial, registers)
+    used |= apply_notes(doc, editorial, registers)
+    number_notes(text_el)
     stand_off = standoff_entries(registers, used)
     if len(stand_off):
         root.find(T + "teiHeader").addnext(stand_off)

@@ -8,6 +8,7 @@ to the text node it came from, so a match in the string becomes an edit of the t
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from lxml import etree
@@ -159,3 +160,45 @@ def units(text_el: etree._Element) -> list[etree._Element]:
     return [node for node in text_el.iter()
             if isinstance(node.tag, str) and not is_structural(node)
             and node.getparent() is not None and is_structural(node.getparent())]
+
+
+class Concordance:
+    """Every unit of a text and its source string, searched as one string.
+
+    The apparatus never changes what a view reads (names, notes and choice/sic keep the source
+    text), so the joined string stays valid through all edits; only the edited unit's View (its
+    runs) must be made again, which `edited()` arranges.
+    """
+
+    SEPARATOR = "\x00"  # cannot occur in XML text, so no match crosses two units
+
+    def __init__(self, text_el: etree._Element):
+        self.units = units(text_el)
+        self._views = {i: View(unit) for i, unit in enumerate(self.units)}
+        self.starts = []
+        parts, offset = [], 0
+        for i in range(len(self.units)):
+            self.starts.append(offset)
+            parts.append(self._views[i].text)
+            offset += len(parts[-1]) + 1
+        self.text = self.SEPARATOR.join(parts)
+
+    def view(self, i: int) -> View:
+        if i not in self._views:
+            self._views[i] = View(self.units[i])
+        return self._views[i]
+
+    def edited(self, i: int) -> None:
+        self._views.pop(i, None)
+
+    def locate(self, start: int) -> int:
+        """The unit in which a position of the joined string lies."""
+        return bisect.bisect_right(self.starts, start) - 1
+
+    def find(self, pattern) -> list[tuple[int, int, int]]:
+        """(unit, start, end) of every match, with start/end relative to the unit's view."""
+        hits = []
+        for match in pattern.finditer(self.text):
+            i = self.locate(match.start())
+            hits.append((i, match.start() - self.starts[i], match.end() - self.starts[i]))
+        return hits

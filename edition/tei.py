@@ -53,7 +53,9 @@ def sub(parent: etree._Element, tag: str, text: str | None = None, /, **attrs: s
 
 
 def local(node: etree._Element) -> str:
-    return etree.QName(node).localname if isinstance(node.tag, str) else ""
+    """The element's name without its namespace; '' for comments and processing instructions."""
+    tag = node.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
 def rend_tokens(node: etree._Element) -> list[str]:
