@@ -7,6 +7,7 @@ register entry is reported where the editor has to fix it (DESIGN §4, §6).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,10 @@ from typing import Any
 import yaml
 
 from .errors import InputError
+from .source import XML_ILLEGAL
+
+#: An editorial file is a few dozen kilobytes; PyYAML reads ~300 KB/s, so this bounds the wait.
+MAX_YAML_BYTES = 2 * 1024 * 1024
 
 
 class LDict(dict):
@@ -29,7 +34,33 @@ class LList(list):
 
 
 class _Loader(yaml.SafeLoader):
-    pass
+    def compose_node(self, parent, index):
+        """Aliases (`*name`) are refused: nested ones expand exponentially ("billion laughs")."""
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise InputError(self.name, mark.line + 1, mark.column + 1,
+                             "YAML aliases (*name) are not accepted — write the value out")
+        return super().compose_node(parent, index)
+
+    def construct_object(self, node, deep=False):
+        """A value PyYAML cannot build (a date like 2003-13-45, `!!int x`) is a located error."""
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, OverflowError) as exc:
+            shown = f" {node.value!r}" if isinstance(node, yaml.ScalarNode) else ""
+            kind = "a date" if node.tag.endswith(":timestamp") else node.tag.rpartition(":")[2]
+            raise InputError(self.name, node.start_mark.line + 1, node.start_mark.column + 1,
+                             f"YAML: the value{shown} is not {kind} ({exc})") from None
+
+
+def _string(loader: _Loader, node: yaml.ScalarNode) -> str:
+    """Text goes into the TEI: a control character XML cannot hold is refused where it is written."""
+    value = loader.construct_scalar(node)
+    bad = XML_ILLEGAL.search(value)
+    if bad:
+        raise InputError(loader.name, node.start_mark.line + 1, node.start_mark.column + 1,
+                         f"control character U+{ord(bad.group()):04X} cannot be kept in XML — remove it")
+    return value
 
 
 def _mapping(loader: _Loader, node: yaml.MappingNode) -> LDict:
@@ -59,24 +90,39 @@ def _sequence(loader: _Loader, node: yaml.SequenceNode) -> LList:
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
+_Loader.add_constructor("tag:yaml.org,2002:str", _string)
 
 
 def load_yaml(path: str | Path) -> Any:
     """Parse a YAML file; a syntax error becomes a located InputError."""
     path = Path(path)
     try:
-        text = path.read_bytes().decode("utf-8")
+        data = path.read_bytes()
     except OSError as exc:
         raise InputError(path, None, None, f"cannot read: {exc.strerror}") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(path, None, None, f"not UTF-8 (byte offset {exc.start}) — save the file as UTF-8") from None
-    loader = _Loader(text)
-    loader.name = str(path)
+    if len(data) > MAX_YAML_BYTES:
+        raise InputError(path, None, None, f"file is {len(data)} bytes; the limit is {MAX_YAML_BYTES}")
     try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputError(path, line, col, f"not UTF-8 (byte offset {exc.start}) — save the file as UTF-8") from None
+    loader = None
+    try:
+        loader = _Loader(text)
+        loader.name = str(path)
         return loader.get_single_data()
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise InputError(path, line, col, f"control character U+{exc.character:04X} is not allowed in YAML — "
+                                          "remove it") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = (exc.problem or "cannot parse").strip()
+        if exc.context and exc.context_mark and exc.context_mark is not mark:
+            what += f" ({exc.context.strip()} from line {exc.context_mark.line + 1})"
         if "\t" in text and "tab" in what.lower() or (mark and _is_tab_at(text, mark)):
             what = "a tab is not allowed for indentation in YAML — indent with spaces"
         raise InputError(path, mark.line + 1 if mark else None, mark.column + 1 if mark else None,
@@ -84,7 +130,8 @@ def load_yaml(path: str | Path) -> Any:
     except yaml.YAMLError as exc:
         raise InputError(path, None, None, f"YAML: {exc}") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def _is_tab_at(text: str, mark: yaml.Mark) -> bool:
@@ -148,6 +195,8 @@ TEXT_KEYS: dict[str, type | tuple] = {
 AUTHOR_KEYS = {"name": str, "id": str, "initials": str, "evidence": str}
 SOURCE_KEYS = {"title": str, "publisher": str, "date": (dt.date, str), "url": str, "note": str}
 STRUCTURE_KEYS = {"headings": list, "not-headings": list, "epigraph": bool, "title-line": bool}
+#: xsd:language, which TEI's @xml:lang and language/@ident require.
+LANGUAGE = re.compile(r"^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$")
 NOTE_KEYS = {"at": str, "occurrence": int, "text": str}
 EMENDATION_KEYS = {"sic": str, "corr": str, "reason": str, "occurrence": int}
 
@@ -185,6 +234,12 @@ def load_editorial(path: Path | None) -> Editorial:
                                 ("emendations", EMENDATION_KEYS, ("sic", "corr", "reason"))):
         for item in data.get(key, []):
             check_keys(path, item, keys, required, what=f"an entry of '{key}'")
+    if "language" in data and not LANGUAGE.match(data["language"]):
+        raise where(path, data, "language").error(
+            f"language '{data['language']}' is not a language tag — write e.g. en, en-GB, de")
+    for i, word in enumerate(data.get("keywords") or []):
+        if not isinstance(word, (str, int)) or isinstance(word, bool):
+            raise Where(path, data["keywords"].item_lines[i]).error("'keywords' lists words: each must be text")
     for key in ("headings", "not-headings"):
         for i, item in enumerate(data.get("structure", {}).get(key, [])):
             if not isinstance(item, (str, int)) or isinstance(item, bool):

@@ -131,7 +131,7 @@ def assert_refused(folder: Path, source: str, place: str, words: str, rc: int, e
     assert rc == 2, err
     assert len(lines) == 1, f"not one line:\n{err}"
     assert "Traceback" not in err
-    assert re.match(place + r": error: \S", lines[0]), lines[0]
+    assert re.match(place + r"(:\d+)?: error: \S", lines[0]), lines[0]
     assert words.lower() in lines[0].lower(), lines[0]
     assert earlier.read_bytes() == EARLIER, "an earlier output was touched"
     assert sorted(p.name for p in out.iterdir()) == [earlier.name], "a file was written"
