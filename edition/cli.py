@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import traceback
 from pathlib import Path
@@ -50,6 +51,20 @@ def cmd_names(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_proof(args: argparse.Namespace) -> int:
+    from .render.proof import proof
+    pdfs = [Path(p) for p in args.pdfs] or sorted(
+        p for p in Path("build").glob("*.pdf") if not re.search(r"-(print|booklet|archival)\.pdf$", p.name))
+    if not pdfs:
+        raise InputError("build", None, None, "no reading PDF to proof — run `make` first")
+    for pdf in pdfs:
+        if not pdf.exists():
+            raise InputError(pdf, None, None, "no such PDF")
+        for png in proof(pdf, Path(args.out)):
+            print(png)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="edition", description="Plain-text essay → critical edition.")
     top.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
@@ -73,6 +88,11 @@ def parser() -> argparse.ArgumentParser:
                        help="list capitalised names not in any register, with counts and line numbers")
     names.add_argument("--registers", metavar="DIR", help="folder of persons/places/works.yaml (default: the text's)")
     names.set_defaults(run=cmd_names)
+
+    proof = commands.add_parser("proof", help="render chosen pages of the reading PDFs to PNG")
+    proof.add_argument("pdfs", nargs="*", metavar="PDF", help="default: the reading PDFs in build/")
+    proof.add_argument("--out", default="build/proofs", help="folder for the PNGs (default: build/proofs)")
+    proof.set_defaults(run=cmd_proof)
     return top
 
 
