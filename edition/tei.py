@@ -264,6 +264,11 @@ def parse_tei(path: Path, data: bytes | None = None) -> etree._Element:
         line, col = exc.position if exc.position else (None, None)
         message = exc.msg.split(", line ")[0] if exc.msg else "not well-formed"
         raise InputError(path, line, col, f"ill-formed XML: {message}") from None
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:  # past the first 4 KB, or not UTF-8
+        text = data.decode(docinfo.encoding or "utf-8", errors="replace")
+        line = text[: text.find("<!DOCTYPE")].count("\n") + 1 if "<!DOCTYPE" in text else None
+        raise InputError(path, line, None, "a DOCTYPE or entity declaration is not accepted in a TEI file")
     if root.tag != T + "TEI":
         raise InputError(path, root.sourceline, None, "the root element must be TEI in the TEI namespace")
     return root
