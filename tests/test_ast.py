@@ -134,7 +134,7 @@ def test_block_quotation_letters_list_epigraph(sample):
     assert '<div id="p5" class="blockquote" data-n="5">\n<blockquote>' in out
     assert "“" not in out[out.index('id="p5"'):out.index('id="p6"')].split("<blockquote>")[1][:40]
     assert '<div id="p11" class="letter" data-n="11">' in out and '<div class="salute">' in out
-    assert '<div class="signed">\n<p>L.\u00a0Kam[enev]</p>' in out
+    assert '<div class="signed">\n<p>L.\u00a0Kam<span class="supplied">[enev]</span></p>' in out
     assert '<li><div id="p7" class="item" data-n="7">' in out
     assert '<div id="epigraph" class="epigraph">' in out
     # citations after block quotations lose their parentheses; inline ones keep them

@@ -255,9 +255,10 @@ class BookInfo:
     """What the teiHeader says that the book prints."""
 
     title: str
+    subtitle: str = ""  # the edition's own subtitle (title[@type='sub'])
     author: str = ""
-    date: str = ""
-    date_text: str = ""
+    date: str = ""  # ISO date of the source text
+    published: str = ""  # ISO date of this edition
     lang: str = "en-GB"
     edition: str = ""
     publisher: str = ""
@@ -268,8 +269,23 @@ class BookInfo:
     keywords: list[str] = field(default_factory=list)
 
 
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+
+
+def long_date(iso: str) -> str:
+    """`2003-03-05` → `5 March 2003` (a year or year-month stays as short as it is)."""
+    m = re.fullmatch(r"(\d{4})(?:-(\d\d)(?:-(\d\d))?)?", iso or "")
+    if not m:
+        return iso
+    y, mo, d = m.groups()
+    if not mo:
+        return y
+    return " ".join(p for p in (str(int(d)) if d else "", MONTHS[int(mo) - 1], y) if p)
+
+
 def read_header(root: etree._Element) -> BookInfo:
-    """The book's metadata from the teiHeader (title, author, date, licence …)."""
+    """The book's metadata from the teiHeader (title, author, dates, licence …)."""
     def first(*paths: str) -> etree._Element | None:
         for path in paths:
             found = root.xpath(path, namespaces=NS)
@@ -277,34 +293,44 @@ def read_header(root: etree._Element) -> BookInfo:
                 return found[0]
         return None
 
-    title_el = first("t:teiHeader//t:titleStmt/t:title[@type='main']", "t:teiHeader//t:titleStmt/t:title",
-                     "t:text/t:front//t:titlePart")
-    if title_el is None:
+    def text(*paths: str) -> str:
+        found = first(*paths)
+        return text_of(found) if found is not None else ""
+
+    title = text("t:teiHeader//t:titleStmt/t:title[@type='main']", "t:teiHeader//t:titleStmt/t:title",
+                 "t:text/t:front//t:titlePart")
+    if not title:
         raise ValueError("TEI has no title (teiHeader//titleStmt/title)")
-    author = first("t:teiHeader//t:titleStmt/t:author")
-    date = first("t:teiHeader//t:publicationStmt/t:date")
     licence = first("t:teiHeader//t:publicationStmt//t:licence")
     lang = (root.xpath("string(t:text/@xml:lang)", namespaces=NS)
             or root.xpath("string(t:teiHeader//t:langUsage/t:language/@ident)", namespaces=NS)
             or root.get(XML_LANG) or "en-GB")
-    editors = first("t:teiHeader//t:titleStmt/t:respStmt[@xml:id='editors']/t:name",
-                    "t:teiHeader//t:titleStmt/t:editor")
+    source = first("t:teiHeader//t:sourceDesc/t:bibl")
+    date = root.xpath("string(t:teiHeader//t:sourceDesc/t:bibl/t:date/@when)", namespaces=NS) or \
+        root.xpath("string(t:teiHeader//t:publicationStmt/t:date/@when)", namespaces=NS)
     return BookInfo(
-        title=text_of(title_el),
-        author=text_of(author) if author is not None else "",
-        date=(date.get("when") or text_of(date)) if date is not None else "",
-        date_text=text_of(date) if date is not None else "",
+        title=title,
+        subtitle=text("t:teiHeader//t:titleStmt/t:title[@type='sub']"),
+        author=text("t:teiHeader//t:titleStmt/t:author"),
+        date=date,
+        published=root.xpath("string(t:teiHeader//t:publicationStmt/t:date/@when)", namespaces=NS),
         lang=lang,
-        edition=text_of(first("t:teiHeader//t:editionStmt/t:edition")) if first(
-            "t:teiHeader//t:editionStmt/t:edition") is not None else "",
-        publisher=text_of(first("t:teiHeader//t:publicationStmt/t:publisher")) if first(
-            "t:teiHeader//t:publicationStmt/t:publisher") is not None else "",
+        edition=text("t:teiHeader//t:editionStmt/t:edition"),
+        publisher=text("t:teiHeader//t:publicationStmt/t:publisher"),
         licence=text_of(licence) if licence is not None else "",
         licence_url=(licence.get("target") or "") if licence is not None else "",
-        source=text_of(first("t:teiHeader//t:sourceDesc/*")) if first("t:teiHeader//t:sourceDesc/*") is not None else "",
-        editors=text_of(editors) if editors is not None else "",
+        source=source_line(source) if source is not None else text("t:teiHeader//t:sourceDesc/*"),
+        editors=text("t:teiHeader//t:titleStmt/t:respStmt[@xml:id='editors']/t:name",
+                     "t:teiHeader//t:titleStmt/t:editor"),
         keywords=[text_of(k) for k in root.xpath("t:teiHeader//t:keywords/t:term", namespaces=NS)],
     )
+
+
+def source_line(bibl: etree._Element) -> str:
+    """The source as one line: author, title, publisher, date (its notes left out)."""
+    parts = [text_of(c) if local(c) != "date" else long_date(c.get("when") or text_of(c))
+             for c in bibl if local(c) in ("author", "title", "publisher", "pubPlace", "date")]
+    return ", ".join(p for p in parts if p) or text_of(bibl)
 
 
 def read_registers(root: etree._Element) -> dict[str, Entry]:
@@ -352,6 +378,7 @@ class Book:
         self._para: str | None = None  # @n of the current paragraph-level unit
         self._pending: list = []  # blocks to flush after the current unit (EPUB notes)
         self._anchoring = True  # names are index mentions (not in the back matter)
+        self._letters = 0
         self.inline_handlers: dict[str, Callable] = {
             "persName": self.name, "placeName": self.name, "orgName": self.name,
             "note": self.note_element, "gap": self.gap, "supplied": self.supplied,
@@ -507,7 +534,9 @@ class Book:
         letters = [k for k in self.children(quote) if local(k) == "floatingText"]
         if letters or el.get("type") == "letter":
             body = [self.letter(ft) for ft in self.children(quote)]
-            return [Div(attr(el.get(XML_ID) or "", ["letters"]), body + self.source_line(bibls))]
+            self._letters += 1
+            ident = el.get(XML_ID) or f"letters-{self._letters}"
+            return [Div(attr(ident, ["letters"]), body + self.source_line(bibls))]
         mark = self.begin_unit(el)
         paras = []
         for i, child in enumerate(self.children(quote)):
@@ -660,7 +689,7 @@ class Book:
 
     def supplied(self, el: etree._Element) -> list:
         """Editorial supply, in square brackets as in the source."""
-        return self.text_run("[") + self.inner(el) + self.text_run("]")
+        return [Span(attr("", ["supplied"]), self.text_run("[") + self.inner(el) + self.text_run("]"))]
 
     def inline_bibl(self, el: etree._Element) -> list:
         """A source citation in the text, with its parentheses."""
@@ -784,8 +813,10 @@ class Book:
             title_blocks.append(Div(attr("", ["subtitle"]), [Para(norm(sub))]))
         if h.author:
             title_blocks.append(Div(attr("", ["author"]), [Para(norm(h.author))]))
+        if h.subtitle:
+            title_blocks.append(Div(attr("", ["edition-title"]), [Para(norm(h.subtitle))]))
         if h.editors:
-            title_blocks.append(Div(attr("", ["editors"]), [Para(norm(f"A critical edition by {h.editors}"))]))
+            title_blocks.append(Div(attr("", ["editors"]), [Para(norm(f"edited by {h.editors}"))]))
         if h.publisher:
             title_blocks.append(Div(attr("", ["publisher"]), [Para(norm(h.publisher))]))
         title_page = Div(attr("title-page", ["title-page"]), title_blocks)
@@ -798,10 +829,13 @@ class Book:
         lines = []
         if h.source:
             lines.append(norm(f"Source: {h.source}"))
+        if h.date:
+            lines.append(norm(f"The text is dated {long_date(h.date)}."))
         if h.edition:
-            lines.append(norm(h.edition + (f", edited by {h.editors}" if h.editors else "") + "."))
-        if h.date_text or h.date:
-            lines.append(norm(f"Text dated {h.date_text or h.date}."))
+            statement = h.edition + (f", edited by {h.editors}" if h.editors else "")
+            if h.published:
+                statement += f", {long_date(h.published)}"
+            lines.append(norm(statement + "."))
         if h.licence:
             lic = norm(f"Licence: {h.licence}.")
             if h.licence_url:
@@ -892,6 +926,10 @@ class PrintBook(Book):
 
     def imprint_furniture(self) -> list:
         return [words("Set in Source Serif Pro. Typeset with Pandoc and WeasyPrint.")]
+
+    def front(self) -> list:
+        """The front matter, ending on a verso so that the text opens on a recto."""
+        return super().front() + [Div(attr("", ["front-end"]), [])]
 
 
 class EpubBook(Book):

@@ -1,0 +1,383 @@
+"""The print edition: TEI → Pandoc AST → HTML → WeasyPrint → PDFs (DESIGN §1, §5, §8).
+
+One layout serves every PDF. The body of the book is laid out once; its pages'
+anchors give the page of every section, note and name. Only then are the back
+matter (textual notes, works cited, indexes: their locators need those pages)
+and the front matter (its contents need the back matter's pages too) laid out,
+each a few pages; the three page lists are joined into one `Document`, which is
+written as
+
+- `pdf`: the A5 reading edition, tagged, PDF/UA-1;
+- `archival`: PDF/A-3a with the TEI attached (AFRelationship /Source), made
+  valid for pikepdf's PDF/A validator by `pdfa_fix`;
+- `print`: the same pages with 3 mm bleed, crop marks, TrimBox and BleedBox,
+  PDF/X-4 with a deterministic XMP document id.
+
+Folios run from the half-title (page 1); the body starts on the first recto after
+the front matter and the back matter on the first recto after the body, so that a
+page's folio is its number in the file.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+import io
+import logging
+import mimetypes
+import os
+import re
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+
+from .ast import divisions, read_header, tei_to_ast
+from .pandoc import run_pandoc
+
+STYLES = Path(__file__).resolve().parents[2] / "styles"
+CSS_PATH = STYLES / "print.css"
+TEMPLATE_PATH = STYLES / "print.html"
+VARIANTS = ("pdf", "print", "archival")
+MM = 96 / 25.4  # CSS px per mm
+PT_PER_MM = 72 / 25.4
+BLEED_MM = 3.0
+SLUG_MM = 10.0  # the media box reaches this far beyond the trim, for the crop marks
+PN_GAP_MM = 4.0  # paragraph number to text
+
+
+def font_dir() -> Path:
+    """The folder of the Source Serif Pro files that the PyPI package installs."""
+    import font_source_serif_pro
+
+    return Path(font_source_serif_pro.font_directory)
+
+
+# --- fetching: the project's styles and fonts, nothing else ----------------------------
+
+def _fetcher_class():
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+    class StyleFetcher(URLFetcher):
+        """Serves files under styles/ and, as styles/fonts/NAME, the installed fonts; refuses any other URL."""
+
+        def fetch(self, url, headers=None):
+            path = self.local_path(url)
+            if path is None:
+                raise FatalURLFetchingError(
+                    f"edition: refusing to fetch {url}: the print edition may load only "
+                    f"the project's styles ({STYLES}) and the Source Serif Pro fonts")
+            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
+
+        @staticmethod
+        def local_path(url: str) -> Path | None:
+            parts = urlsplit(url)
+            if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+                return None
+            path = Path(unquote(parts.path)).resolve()
+            fonts = (STYLES / "fonts").resolve()
+            if path.parent == fonts:
+                candidate = font_dir() / path.name
+                return candidate if candidate.is_file() else None
+            if path.is_file() and path.is_relative_to(STYLES.resolve()) and path.suffix in (".css", ".html"):
+                return path
+            return None
+
+    return StyleFetcher
+
+
+# --- dates: given, never read from the clock when SOURCE_DATE_EPOCH is set -------------
+
+def build_time() -> dt.datetime:
+    """SOURCE_DATE_EPOCH when set (reproducible builds), otherwise now; UTC, whole seconds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+def w3c(moment: dt.datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# --- HTML ---------------------------------------------------------------------------
+
+def css_string(text: str) -> str:
+    """A CSS string literal."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def to_html(ast: dict, part: str, moment: dt.datetime) -> str:
+    """Pandoc's HTML5 for one part of the book, with the print template."""
+    meta = dict(ast["meta"])
+    for key, value in (("part", part), ("created", w3c(moment)), ("modified", w3c(moment))):
+        meta[key] = {"t": "MetaString", "c": value}
+    doc = {**ast, "meta": meta}
+    return run_pandoc(doc, "html5", ["--wrap=none", f"--template={TEMPLATE_PATH}"]).decode("utf-8")
+
+
+@dataclass
+class Laid:
+    """The laid-out book: one WeasyPrint Document and the folio of every anchor."""
+
+    document: object
+    pages: dict[str, int]
+    front: int
+    body: int
+    back: int
+    first_back: int
+    title: str
+    lang: str
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class Typesetter:
+    """Lays out the book: body once, then back and front matter with the body's page numbers."""
+
+    def __init__(self, tei_root: etree._Element, moment: dt.datetime | None = None):
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.root = tei_root
+        self.moment = moment or build_time()
+        self.header = read_header(tei_root)
+        self.fetcher = _fetcher_class()()
+        self.fonts = FontConfiguration()
+        self.css = CSS(filename=str(CSS_PATH), font_config=self.fonts, url_fetcher=self.fetcher)
+
+    def furniture(self, first_folio: int, first_side: str) -> object:
+        """The rules that depend on the book: running title, first folio and side of a part."""
+        from weasyprint import CSS
+
+        title = css_string(self.header.title)
+        rules = f"""
+            html {{ string-set: booktitle {title}; break-before: {first_side}; }}
+            @page :first {{ counter-set: page {first_folio}; }}
+            .text > :first-child {{ string-set: section {title}; }}
+            .back h2 {{ string-set: section content(), backtitle {title}; }}
+            @page back:left {{ @top-left {{ content: string(backtitle, first-except) }} }}
+            @page back:right {{ @top-right {{ content: string(section, first-except) }} }}
+            .back {{ page: back; }}
+        """
+        return CSS(string=rules, font_config=self.fonts, url_fetcher=self.fetcher)
+
+    def render(self, html: str, first_folio: int, first_side: str = "right"):
+        """Lay out one part of the book."""
+        from weasyprint import HTML
+
+        doc = HTML(string=html, base_url=str(STYLES) + "/", url_fetcher=self.fetcher).render(
+            font_config=self.fonts, stylesheets=[self.css, self.furniture(first_folio, first_side)])
+        return doc
+
+    def layout(self, body_start: int = 7) -> Laid:
+        """Body, then back matter, then front matter; joined into one document."""
+        import time
+
+        timings: dict[str, float] = {}
+        t0 = time.perf_counter()
+        ast = tei_to_ast(self.root, "print")
+        body_doc = self.render(to_html(divisions(ast, "text"), "text", self.moment), body_start)
+        timings["body"] = time.perf_counter() - t0
+        for _ in range(3):
+            t1 = time.perf_counter()
+            place_paragraph_numbers(body_doc, body_start)
+            pages = anchor_folios(body_doc, body_start)
+            after_body = body_start + len(body_doc.pages)
+            back_start = after_body if after_body % 2 == 1 else after_body + 1
+            # the back part's first page is after_body: a blank verso when the back must start on a recto
+            first_side = "right" if after_body % 2 == 1 else "left"
+            back_ast = divisions(tei_to_ast(self.root, "print", pages), "back")
+            back_doc = self.render(to_html(back_ast, "back", self.moment), after_body, first_side)
+            pages.update({k: v for k, v in anchor_folios(back_doc, after_body).items() if k not in pages})
+            front_ast = divisions(tei_to_ast(self.root, "print", pages), "front")
+            front_doc = self.render(to_html(front_ast, "front", self.moment), 1)
+            timings["front+back"] = time.perf_counter() - t1
+            if len(front_doc.pages) + 1 == body_start:
+                break
+            # the contents ran longer than the front matter allowed for: lay the body out again
+            body_start = len(front_doc.pages) + 1
+            if body_start % 2 == 0:
+                body_start += 1
+            body_doc = self.render(to_html(divisions(ast, "text"), "text", self.moment), body_start)
+        else:  # pragma: no cover - the front matter would not settle
+            raise RuntimeError("front matter length did not settle")
+        pages.update({k: v for k, v in anchor_folios(front_doc, 1).items() if k not in pages})
+        all_pages = front_doc.pages + body_doc.pages + back_doc.pages
+        document = body_doc.copy(all_pages)
+        timings["total"] = time.perf_counter() - t0
+        return Laid(document, pages, len(front_doc.pages), len(body_doc.pages), len(back_doc.pages),
+                    back_start, self.header.title, self.header.lang, timings)
+
+
+def anchor_folios(document, first_folio: int) -> dict[str, int]:
+    """Anchor id → folio of the page it is on (the first page, if it is on several)."""
+    out: dict[str, int] = {}
+    for i, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            out.setdefault(anchor, first_folio + i)
+    return out
+
+
+def place_paragraph_numbers(document, first_folio: int) -> None:
+    """Move each paragraph number into the outer margin: left on versos, right on rectos.
+
+    The numbers are laid out as zero-width inline blocks at the start of their unit, so
+    moving them changes nothing else on the page.
+    """
+    from weasyprint.formatting_structure.boxes import InlineBlockBox, TextBox
+
+    gap = PN_GAP_MM * MM
+    for i, page in enumerate(document.pages):
+        page_box = page._page_box
+        left = page_box.content_box_x()
+        right = left + page_box.width
+        recto = (first_folio + i) % 2 == 1
+        for box in page_box.descendants():
+            if not isinstance(box, InlineBlockBox) or box.element is None:
+                continue
+            if "pn" not in (box.element.get("class") or "").split() or getattr(box, "_pn_placed", False):
+                continue
+            texts = [t for t in box.descendants() if isinstance(t, TextBox)]
+            if not texts:
+                continue
+            x0 = min(t.position_x for t in texts)
+            x1 = max(t.position_x + t.width for t in texts)
+            target = right + gap if recto else left - gap - (x1 - x0)
+            box.translate(target - x0, 0)
+            box._pn_placed = True
+
+
+# --- writing -------------------------------------------------------------------------
+
+def render_pdfs(tei_root: etree._Element, tei_bytes: bytes, variants: set[str],
+                slug: str | None = None) -> dict[str, bytes]:
+    """The PDFs asked for ("pdf", "print", "archival"), all from one layout of the book."""
+    unknown = set(variants) - set(VARIANTS)
+    if unknown:
+        raise ValueError(f"unknown PDF variant(s) {sorted(unknown)}; known: {VARIANTS}")
+    quiet_weasyprint()
+    moment = build_time()
+    laid = Typesetter(tei_root, moment).layout()
+    slug = slug or tei_root.xpath("string(//*[local-name()='idno'][@type='slug'])") or "edition"
+    out: dict[str, bytes] = {}
+    if "pdf" in variants:
+        out["pdf"] = write_reading(laid)
+    if "archival" in variants:
+        out["archival"] = write_archival(laid, tei_bytes, f"{slug}.tei.xml", moment)
+    if "print" in variants:
+        out["print"] = write_print(laid, moment)
+    return out
+
+
+def identifier(laid: Laid, variant: str) -> bytes:
+    """A file identifier that depends on the book and the variant only."""
+    return hashlib.md5(f"{laid.title}|{variant}|{laid.front}|{laid.body}|{laid.back}".encode()).hexdigest().encode()
+
+
+def write_reading(laid: Laid) -> bytes:
+    """The A5 reading edition: tagged, PDF/UA-1."""
+    doc = laid.document.copy()
+    doc.color_profiles = {}
+    return doc.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=identifier(laid, "pdf"))
+
+
+def write_archival(laid: Laid, tei_bytes: bytes, name: str, moment: dt.datetime) -> bytes:
+    """PDF/A-3a with the TEI attached as its source."""
+    from weasyprint import Attachment
+
+    doc = laid.document.copy()
+    doc.color_profiles = {}
+    doc.output_intent = "srgb"
+    naive = moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    tei = Attachment(string=tei_bytes, name=name, description="TEI P5 source of this edition",
+                     created=naive, modified=naive, relationship="Source")
+    raw = doc.write_pdf(pdf_variant="pdf/a-3a", attachments=[tei], pdf_identifier=identifier(laid, "archival"))
+    return pdfa_fix(raw)
+
+
+def write_print(laid: Laid, moment: dt.datetime) -> bytes:
+    """The print-shop file: 3 mm bleed, crop marks, TrimBox and BleedBox, PDF/X-4."""
+    from weasyprint.document import Document
+
+    slug = SLUG_MM * MM
+    pages = []
+    for page in laid.document.pages:
+        shop = copy.copy(page)
+        shop.bleed = {side: slug for side in ("top", "right", "bottom", "left")}
+        pages.append(shop)
+    src = laid.document
+    doc = Document(pages, src.metadata, src.url_fetcher, src.font_config, {}, "srgb")
+    raw = doc.write_pdf(pdf_variant="pdf/x-4", output_intent="srgb", pdf_identifier=identifier(laid, "print"))
+    return print_fix(raw, laid, moment)
+
+
+# --- post-processing with pikepdf ------------------------------------------------------
+
+def _save(pdf) -> bytes:
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True, compress_streams=True)
+    return out.getvalue()
+
+
+def pdfa_fix(raw: bytes) -> bytes:
+    """What WeasyPrint 70's PDF/A lacks for the validator: no empty /Pattern or /Shading, no /Interpolate."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(raw)) as pdf:
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary) or isinstance(obj, pikepdf.Stream):
+                d = obj if isinstance(obj, pikepdf.Dictionary) else obj.stream_dict
+                for key in ("/Pattern", "/Shading", "/ExtGState", "/XObject", "/ColorSpace"):
+                    if key in d and isinstance(d[key], pikepdf.Dictionary) and len(d[key].keys()) == 0:
+                        del d[key]
+                if d.get("/Interpolate") is not None and d.get("/Subtype") == "/Image":
+                    d.Interpolate = False
+        if "/AF" in pdf.Root:  # WeasyPrint lists each attachment twice
+            seen, unique = set(), []
+            for spec in pdf.Root.AF:
+                if spec.objgen not in seen:
+                    seen.add(spec.objgen)
+                    unique.append(spec)
+            pdf.Root.AF = pikepdf.Array(unique)
+        return _save(pdf)
+
+
+def print_fix(raw: bytes, laid: Laid, moment: dt.datetime) -> bytes:
+    """Exact 3 mm BleedBox, crop marks outside it, a document id that depends on the content only."""
+    import pikepdf
+
+    bleed = BLEED_MM * PT_PER_MM
+    with pikepdf.open(io.BytesIO(raw)) as pdf:
+        for page in pdf.pages:
+            tx0, ty0, tx1, ty1 = (float(v) for v in page.TrimBox)
+            page.BleedBox = pikepdf.Array([tx0 - bleed, ty0 - bleed, tx1 + bleed, ty1 + bleed])
+            page.contents_add(pikepdf.Stream(pdf, b"q\n"), prepend=True)
+            page.contents_add(pikepdf.Stream(pdf, b"\nQ\n" + crop_marks(tx0, ty0, tx1, ty1)), prepend=False)
+        xmp = bytes(pdf.Root.Metadata.read_bytes())
+        did = uuid.uuid5(uuid.NAMESPACE_URL, f"edition:{laid.title}:{w3c(moment)}:print")
+        xmp = re.sub(rb"xmp\.did:[0-9a-f-]{36}", f"xmp.did:{did}".encode(), xmp)
+        pdf.Root.Metadata = pikepdf.Stream(pdf, xmp, Type=pikepdf.Name.Metadata, Subtype=pikepdf.Name.XML)
+        return _save(pdf)
+
+
+def crop_marks(x0: float, y0: float, x1: float, y1: float) -> bytes:
+    """Eight hairlines at the trim's corners, starting 3 mm (the bleed) outside the trim."""
+    off = BLEED_MM * PT_PER_MM + 1.0
+    length = (SLUG_MM - BLEED_MM) * PT_PER_MM - 2.0
+    lines = []
+    for x, dx in ((x0, -1), (x1, 1)):
+        for y, dy in ((y0, -1), (y1, 1)):
+            # horizontal mark at the height of the trim corner, vertical mark at its width
+            lines.append(f"{x + dx * off:.3f} {y:.3f} m {x + dx * (off + length):.3f} {y:.3f} l S")
+            lines.append(f"{x:.3f} {y + dy * off:.3f} m {x:.3f} {y + dy * (off + length):.3f} l S")
+    body = "/Artifact BMC q 0.25 w 0 G\n" + "\n".join(lines) + "\nQ EMC\n"
+    return body.encode()
+
+
+def quiet_weasyprint() -> None:
+    """WeasyPrint warns about CSS it does not support (hyphenate-limit-zone …): keep the build quiet."""
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
