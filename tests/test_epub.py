@@ -7,6 +7,7 @@ import copy
 import io
 import os
 import re
+import shutil
 import subprocess
 import sys
 import uuid
@@ -21,7 +22,7 @@ from PIL import Image
 from edition import tei
 from edition.errors import InputError
 from edition.render.epub import (
-    BookInfo, book_identifier, book_info, cover_alt, epubcheck, render_epub)
+    ACE, BookInfo, ace, book_identifier, book_info, cover_alt, epubcheck, render_epub)
 
 FIXTURE = Path(__file__).parent / "fixtures" / "epub-sample.tei.xml"
 T = "{http://www.tei-c.org/ns/1.0}"
@@ -145,6 +146,30 @@ def test_epubcheck_reports_nothing(book):
 
 def test_seed_epubcheck_reports_nothing(seed_book):
     assert_epubcheck_clean(seed_book)
+
+
+def assert_ace_passes(book: Book) -> None:
+    if not ACE.exists() or not shutil.which("chromium"):
+        if os.environ.get("CI"):
+            pytest.fail("DAISY Ace is missing on CI: run tools/setup-ace.sh")
+        pytest.skip("DAISY Ace not installed (tools/setup-ace.sh)")
+    report = ace(book.data)
+    violations = [f"{doc['earl:testSubject']['url']}: {a['earl:test']['dct:title']} "
+                  f"({a['earl:test']['earl:impact']}): {a['earl:result']['dct:description']}"
+                  for doc in report["assertions"] for a in doc.get("assertions", [])]
+    assert report["earl:result"]["earl:outcome"] == "pass" and not violations, "\n".join(violations)
+    assert not report["a11y-metadata"]["empty"]
+    for prop in ("schema:accessMode", "schema:accessibilityFeature", "schema:accessibilityHazard",
+                 "schema:accessibilitySummary", "schema:accessModeSufficient", "dcterms:conformsTo"):
+        assert prop in report["a11y-metadata"]["present"], prop
+
+
+def test_ace_finds_no_accessibility_violation(book):
+    assert_ace_passes(book)
+
+
+def test_seed_ace_finds_no_accessibility_violation(seed_book):
+    assert_ace_passes(seed_book)
 
 
 # --- the text --------------------------------------------------------------------------------------

@@ -343,10 +343,11 @@ def _dublin_core_xml(info: BookInfo) -> bytes:
 
 # --- the AST, as an e-book wants it -----------------------------------------------------------
 
-#: epub:type of each back-matter division (ast.BACK_SECTIONS ids); pandoc puts a heading's
-#: epub:type on its section and marks the page's body backmatter.
-BACK_TYPES = {"textual-notes": "appendix", "works-cited": "bibliography",
-              "index-persons": "index", "index-places": "index"}
+#: epub:type and ARIA role of each back-matter division (ast.BACK_SECTIONS ids); pandoc puts a
+#: heading's attributes on its section and marks the page's body backmatter.
+BACK_TYPES = {"textual-notes": ("appendix", "doc-appendix"),
+              "works-cited": ("bibliography", "doc-bibliography"),
+              "index-persons": ("index", "doc-index"), "index-places": ("index", "doc-index")}
 NOTE_START = '<aside epub:type="footnote"'
 
 
@@ -459,8 +460,9 @@ def epub_ast(ast: dict, info: BookInfo) -> dict:
         blocks = section["c"][1]
         if blocks and blocks[0]["t"] == "Header":
             level, (ident, classes, kv), inlines = blocks[0]["c"]
-            kind = BACK_TYPES.get(ident)
-            kv = kv + ([["epub:type", kind]] if kind else [])
+            if ident in BACK_TYPES:
+                kind, role = BACK_TYPES[ident]
+                kv = kv + [["epub:type", kind], ["role", role]]
             blocks = [{"t": "Header", "c": [1, [ident, classes, kv], inlines]}] + blocks[1:]
         back.append({"t": "Div", "c": [section["c"][0], blocks]})
     return {"blocks": chapters + back, "imprint": imprint}
@@ -743,3 +745,27 @@ def epubcheck(epub: bytes) -> dict:
         return json.loads(done.stdout)
     except json.JSONDecodeError:
         raise RuntimeError(f"EPUBCheck gave no report: {done.stderr.decode(errors='replace')[-2000:]}") from None
+
+
+ACE = Path(__file__).resolve().parents[2] / "tools" / "ace" / "node_modules" / ".bin" / "ace-cli"
+
+
+def ace(epub: bytes) -> dict:
+    """DAISY Ace (installed by tools/setup-ace.sh) on `epub`: its JSON report.
+
+    `earl:result` is the verdict; `assertions` hold the violations per document, and
+    `a11y-metadata` what of the accessibility metadata is present or missing.
+    """
+    chromium = shutil.which("chromium")
+    if not ACE.exists() or not chromium:
+        raise FileNotFoundError("DAISY Ace is not installed: run tools/setup-ace.sh")
+    with tempfile.TemporaryDirectory(prefix="edition-ace-") as tmp:
+        book = Path(tmp) / "book.epub"
+        book.write_bytes(epub)
+        env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": chromium}
+        done = subprocess.run([str(ACE), "--silent", "--outdir", str(Path(tmp) / "report"), str(book)],
+                              capture_output=True, timeout=300, env=env)
+        report = Path(tmp) / "report" / "report.json"
+        if not report.exists():
+            raise RuntimeError(f"Ace gave no report: {done.stderr.decode(errors='replace')[-2000:]}")
+        return json.loads(report.read_text())
