@@ -17,7 +17,7 @@ from lxml import etree
 from .editorial import Editorial
 from .errors import warn
 from .source import Source
-from .tei import DELIMITER_NAMES, XML_ID, T, el, sub
+from .tei import DELIMITER_NAMES, XML_ID, el, sub
 
 OPEN_QUOTES = '"\u201c\u201e\u00ab'
 CLOSE_QUOTES = '"\u201d\u00bb'
@@ -30,6 +30,10 @@ LIST_ITEM_MAX_CHARS = 300
 SALUTE_MAX_WORDS = 6
 SIGNATURE = re.compile(r"^(?:[A-Z][\w\u2019'\[\]-]*\.?)(?:\s+[A-Z][\w\u2019'\[\]-]*\.?){0,3}$")
 CITATION_HINT = re.compile(r"\bpp?\.\s*\d|\bvol\.\s*\d")
+INLINE_MARKS = re.compile(r"[\[(]")
+SUPPLIED_MAX_CHARS = 80
+MAX_INLINE_DEPTH = 8  # citations within citations …: deeper than this, parentheses stay text
+MAX_LETTER_BLOCKS = 60  # a letter is looked for this far; beyond, blocks are read one by one
 
 
 @dataclass
@@ -104,17 +108,16 @@ def _rend(pre: str, post: str) -> str | None:
     return " ".join(tokens) or None
 
 
-def _matching_paren(text: str, start: int) -> int:
-    """Index of the ')' closing the '(' at `start`, or -1."""
-    depth = 0
-    for i in range(start, len(text)):
-        if text[i] == "(":
-            depth += 1
-        elif text[i] == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-    return -1
+def _paren_pairs(text: str) -> dict[int, int]:
+    """Index of each '(' → index of the ')' closing it (unclosed ones absent), in one pass."""
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    for match in re.finditer(r"[()]", text):
+        if match.group() == "(":
+            stack.append(match.start())
+        elif stack:
+            pairs[stack.pop()] = match.start()
+    return pairs
 
 
 def trailing_citation(text: str) -> tuple[str, str, str] | None:
@@ -147,10 +150,17 @@ class Reader:
 
     # -- inline ---------------------------------------------------------------------------------
 
-    def inline(self, parent: etree._Element, text: str) -> None:
-        """Append `text` to `parent` (as text and children), parsing the inline conventions."""
+    def inline(self, parent: etree._Element, text: str, depth: int = 0) -> None:
+        """Append `text` to `parent` (as text and children), parsing the inline conventions.
+
+        Linear in the text: parentheses are paired in one pass, a bracket is looked for only as far
+        as supplied text may reach, and nesting stops at MAX_INLINE_DEPTH."""
         last: etree._Element | None = None
         buf: list[str] = []
+        if depth >= MAX_INLINE_DEPTH:
+            parent.text = (parent.text or "") + text
+            return
+        pairs = _paren_pairs(text) if "(" in text else {}
 
         def flush() -> None:
             chunk = "".join(buf)
@@ -165,28 +175,31 @@ class Reader:
             ch = text[i]
             node = None
             if ch == "[":
-                close = text.find("]", i + 1)
+                close = text.find("]", i + 1, i + SUPPLIED_MAX_CHARS + 2)
                 inner = text[i + 1:close] if close > 0 else ""
                 if close > 0 and inner in ("\u2026", "..."):
                     node = el("gap", reason="omitted", rend="src-hellip" if inner == "\u2026" else "src-dots")
-                elif close > 0 and inner and "[" not in inner and len(inner) <= 80 and inner.strip() == inner:
+                elif close > 0 and inner and "[" not in inner and len(inner) <= SUPPLIED_MAX_CHARS \
+                        and inner.strip() == inner:
                     node = el("supplied")
-                    self.inline(node, inner)
+                    self.inline(node, inner, depth + 1)
                 if node is not None:
                     end = close + 1
             elif ch == "(":
-                close = _matching_paren(text, i)
+                close = pairs.get(i, -1)
                 inner = text[i + 1:close] if close > 0 else ""
                 if inner and self.is_interpolation(inner):
                     node = el("note", type="authorial", place="inline", resp="#author", rend="pre-lpar post-rpar")
                 elif inner and self.is_citation(text, i, inner):
                     node = el("bibl", rend="pre-lpar post-rpar")
                 if node is not None:
-                    self.inline(node, inner)
+                    self.inline(node, inner, depth + 1)
                     end = close + 1
             if node is None:
-                buf.append(ch)
-                i += 1
+                mark = INLINE_MARKS.search(text, i + 1)
+                stop = mark.start() if mark else len(text)
+                buf.append(text[i:stop])
+                i = stop
                 continue
             flush()
             parent.append(node)
@@ -200,8 +213,9 @@ class Reader:
 
     @staticmethod
     def is_citation(text: str, start: int, inner: str) -> bool:
-        before = text[:start].rstrip(" \t\n")
-        after_quote = bool(before) and before[-1] in CLOSE_QUOTES + "\u2019'" and start - len(before) <= 2
+        near = text[max(0, start - 3):start]  # a closing quotation mark, then at most two spaces
+        before = near.rstrip(" \t\n")
+        after_quote = bool(before) and before[-1] in CLOSE_QUOTES + "\u2019'" and len(near) - len(before) <= 2
         return after_quote and inner[:1].isupper() or CITATION_HINT.search(inner) is not None
 
     # -- blocks ---------------------------------------------------------------------------------
@@ -286,7 +300,7 @@ class Reader:
         if len(first.lines) == 1 and (start + 1 >= len(self.blocks)):
             return None
         seen = 0  # lines of the letter before the one looked at
-        for k in range(start, len(self.blocks)):
+        for k in range(start, min(start + MAX_LETTER_BLOCKS, len(self.blocks))):
             lines = self.blocks[k].lines
             if k > start and lines[0].text[0] not in OPEN_QUOTES and not self.signature(lines[0].text):
                 return (k - 1, -1, -1) if k - 1 > start or len(first.lines) > 1 else None
@@ -311,6 +325,7 @@ class Reader:
         for k in range(start, end + 1):
             block = self.blocks[k]
             lines = block.lines
+            position = {id(line): j for j, line in enumerate(lines)}
             groups: list[list[Line]] = []
             for j, line in enumerate(lines):
                 if k == end and sig >= 0 and j >= sig:
@@ -321,7 +336,7 @@ class Reader:
                     groups[-1].append(line)
             for g, group in enumerate(groups):
                 text = "\n".join(line.text for line in group)
-                j = lines.index(group[0])
+                j = position[id(group[0])]
                 if k == start and j == 0:
                     opener = sub(body, "opener")
                     self.quote_paragraph(opener, text, "salute")
@@ -376,17 +391,19 @@ class Reader:
         """Items of a list introduced by a paragraph ending in a colon, starting at block `index`."""
         if not intro.text.rstrip().endswith(":"):
             return 0
+        words = re.findall(r"\b(\w+)\b", intro.text.lower())
+        stated = next((NUMBER_WORDS.get(w) or int(w) for w in reversed(words)
+                       if w in NUMBER_WORDS or w.isdigit() and 1 < int(w) <= 30), None)
         count = 0
-        for block in self.blocks[index:]:
+        for block in (self.blocks[k] for k in range(index, len(self.blocks))):
+            if count == stated:  # no need to look further (and no quadratic scan of a long text)
+                break
             text = block.text
             if text[0] in OPEN_QUOTES or len(text) > LIST_ITEM_MAX_CHARS or self.is_heading(block, index + count):
                 break
             if self.letter_at(index + count) is not None:
                 break
             count += 1
-        words = re.findall(r"\b(\w+)\b", intro.text.lower())
-        stated = next((NUMBER_WORDS.get(w) or int(w) for w in reversed(words)
-                       if w in NUMBER_WORDS or w.isdigit() and 1 < int(w) <= 30), None)
         if stated and stated <= count:
             return stated
         if count >= 2:
@@ -425,6 +442,7 @@ class Reader:
         if len(front) == 0:
             text_el.remove(front)
         container = body
+        sections = 0
         previous: Block | None = None
         last: etree._Element | None = None
         while i < len(self.blocks):
@@ -444,13 +462,14 @@ class Reader:
                 continue
             if self.is_heading(block, i):
                 container = sub(body, "div", type="section")
-                container.set(XML_ID, f"s{len(body.findall(T + 'div'))}")
+                sections += 1
+                container.set(XML_ID, f"s{sections}")
                 node = sub(container, "head")
                 self.inline(node, block.text)
             elif (letter := self.letter_at(i)) is not None:
                 node, block = self.letter(i, *letter)
                 container.append(node)
-                i = self.blocks.index(block)
+                i = letter[0]
             elif run := self.quote_run(i):
                 node = self.block_quote(self.blocks[i:i + run])
                 container.append(node)

@@ -1,0 +1,96 @@
+"""Scale: big texts and pathological shapes go to TEI, round-trip and validate (issue 6 point 7).
+
+Times are measured and printed (`pytest -s`), never asserted: speed targets belong to the
+benchmarks. The pathological shapes are sized so that a linear reader takes well under a second
+and a quadratic one minutes — a regression shows as a test that does not finish.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from edition import tei
+from edition.build import build
+
+from conftest import SEED, SEEDS
+
+MB = 1024 * 1024
+
+
+def build_and_read_back(tmp_path: Path, name: str, text: str, registers: bool = False) -> tuple[float, bytes]:
+    """Write the text, build its TEI with the real pipeline, return (seconds, diplomatic bytes)."""
+    source = tmp_path / name
+    source.write_bytes(text.encode("utf-8"))
+    if registers:
+        for register in ("persons.yaml", "places.yaml", "works.yaml"):
+            shutil.copy(SEEDS / register, tmp_path / register)
+    start = time.perf_counter()
+    build([source], tmp_path / "out", {"tei"})
+    seconds = time.perf_counter() - start
+    root = tei.parse_tei(tmp_path / "out" / (source.stem + ".tei.xml"))
+    tei.validate(root)
+    print(f"\n{name}: {len(text.encode()) / MB:.1f} MB → TEI in {seconds:.2f} s")
+    return seconds, tei.diplomatic(root).encode("utf-8")
+
+
+def test_two_megabyte_single_paragraph(tmp_path):
+    words = SEED.read_text(encoding="utf-8").split()
+    rng = random.Random(6)
+    paragraph = []
+    size = 0
+    while size < 2 * MB:
+        word = rng.choice(words)
+        paragraph.append(word)
+        size += len(word.encode()) + 1
+    text = "A Very Long Paragraph\n\n" + " ".join(paragraph) + "\n"
+    _, back = build_and_read_back(tmp_path, "long-paragraph.txt", text)
+    assert back == text.encode("utf-8")
+
+
+def test_five_megabyte_essay_with_registers(tmp_path):
+    """The seed's shapes (sections, quotations, letters, a list, citations) repeated to 5 MB,
+    with the seed's registers beside it so that names are tagged at that scale too."""
+    seed = SEED.read_text(encoding="utf-8")
+    copies = -(-5 * MB // len(seed.encode()))
+    text = seed + "".join(f"\nPart {n}\n\n" + seed for n in range(2, copies + 1))
+    _, back = build_and_read_back(tmp_path, "five-megabytes.txt", text, registers=True)
+    assert back == text.encode("utf-8")
+
+
+PATHOLOGICAL = {
+    # each '(' looked for its ')' to the end of the paragraph
+    "unclosed-parentheses": "Title\n\nSome text " + "(and more " * 20000 + "\n",
+    # each '[' looked for its ']' to the end
+    "unclosed-brackets": "Title\n\nSome text " + "[and more " * 20000 + "\n",
+    # parentheses nested deeper than the XML parser allows (256) or Python recursion (1000)
+    "nested-citations": "Title\n\n" + "A claim (see p. 1 " * 3000 + ")" * 3000 + "\n",
+    # every paragraph ending in a colon scanned the rest of the text for its list
+    "colon-introductions": "Title\n\n" + "There are two points:\n\nOne.\n\nTwo.\n\n" * 4000,
+    # quoted short blocks at the end: each scanned to the end for a letter's signature
+    "quoted-blocks-at-the-end": "Title\n\nIntro.\n\n" + '"Yes,\n\n' * 8000,
+    # sections numbered by counting the sections so far
+    "many-headings": "Title\n\n" + "A Heading\n\nSome text.\n\n" * 10000,
+    # a letter of many lines, each opening a paragraph
+    "long-letter": "Title\n\nHe wrote:\n\n\"Dear Friend,\n" + '"A line.\n' * 20000 + "\nAfter the letter.\n",
+}
+
+
+@pytest.mark.parametrize("name", PATHOLOGICAL)
+def test_pathological_shapes_stay_linear(tmp_path, name):
+    text = PATHOLOGICAL[name]
+    _, back = build_and_read_back(tmp_path, f"{name}.txt", text)
+    assert back == text.encode("utf-8")
+
+
+def test_output_of_deep_nesting_parses_again(tmp_path):
+    """The TEI the pipeline writes must be readable by its own safe parser (depth ≤ 256)."""
+    text = PATHOLOGICAL["nested-citations"]
+    build_and_read_back(tmp_path, "deep.txt", text)
+    root = etree.parse(str(tmp_path / "out" / "deep.tei.xml"), tei.safe_parser()).getroot()
+    assert max(len(list(node.iterancestors())) for node in root.iter()) < 64
