@@ -837,13 +837,13 @@ class Book:
                 statement += f", {long_date(h.published)}"
             lines.append(norm(statement + "."))
         if h.licence:
-            lic = norm(f"Licence: {h.licence}.")
+            licence = h.licence.rstrip(".")  # the sentence's own full stop follows
+            lic = norm(f"Licence: {licence}.")
             if h.licence_url:
-                lic = norm("Licence:") + [Space(), Link(norm(h.licence), h.licence_url), Str(".")]
+                lic = norm("Licence:") + [Space(), Link(norm(licence), h.licence_url), Str(".")]
             lines.append(lic)
         lines += self.imprint_furniture()
-        lines.append(norm("The paragraph numbers in the margin are those of the TEI text and the "
-                          "e-book, so that every edition can be cited by the same numbers."))
+        lines.append(norm(self.numbers_note()))
         return Div(attr("imprint", ["imprint"]), [Para(line) for line in lines])
 
     def contents(self) -> dict:
@@ -870,6 +870,11 @@ class Book:
 
     def imprint_furniture(self) -> list:
         return []
+
+    def numbers_note(self) -> str:
+        """The imprint's sentence on where the paragraph numbers are and what they are for."""
+        return ("The paragraph numbers in the margin are those of the TEI text and the "
+                "e-book, so that every edition can be cited by the same numbers.")
 
 
 def life_dates(entry: Entry) -> str:
@@ -940,6 +945,10 @@ class EpubBook(Book):
     def unit_number_separator(self) -> list:
         """A space after the paragraph number: read aloud or copied, it must not run into the text."""
         return [Space()]
+
+    def numbers_note(self) -> str:
+        return ("The small number that begins each paragraph is the one the TEI text and the print "
+                "edition give it, so that every edition can be cited by the same numbers.")
 
     def note(self, el: etree._Element) -> list:
         """A noteref at the call; the aside (with a backlink) follows the block."""
