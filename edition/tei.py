@@ -255,8 +255,10 @@ def parse_tei(path: Path, data: bytes | None = None) -> etree._Element:
             raise InputError(path, None, None, f"cannot read: {exc.strerror}") from None
     if len(data) > MAX_TEI_BYTES:
         raise InputError(path, None, None, f"file is {len(data)} bytes; the limit is {MAX_TEI_BYTES}")
-    if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data:
-        line = data[: max(data.find(b"<!DOCTYPE"), data.find(b"<!ENTITY"))].count(b"\n") + 1
+    # UTF-16 is searched as text: its bytes never contain b"<!ENTITY"
+    head = data.decode("utf-16", "replace").encode() if data[:2] in (b"\xff\xfe", b"\xfe\xff") else data
+    if b"<!DOCTYPE" in head[:4096] or b"<!ENTITY" in head:
+        line = head[: max(head.find(b"<!DOCTYPE"), head.find(b"<!ENTITY"))].count(b"\n") + 1
         raise InputError(path, line, None, "a DOCTYPE or entity declaration is not accepted in a TEI file")
     try:
         root = etree.fromstring(data, safe_parser())
