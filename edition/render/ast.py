@@ -379,6 +379,7 @@ class Book:
         self._pending: list = []  # blocks to flush after the current unit (EPUB notes)
         self._anchoring = True  # names are index mentions (not in the back matter)
         self._letters = 0
+        self._unit_notes = 0  # editorial notes called in the current unit
         self.inline_handlers: dict[str, Callable] = {
             "persName": self.name, "placeName": self.name, "orgName": self.name,
             "note": self.note_element, "gap": self.gap, "supplied": self.supplied,
@@ -490,6 +491,7 @@ class Book:
     def begin_unit(self, el: etree._Element) -> list:
         """Start a paragraph-level unit: reset the quote context, return its number mark."""
         self._prev = " "
+        self._unit_notes = 0
         n = el.get("n")
         if n is None:
             return []
@@ -500,13 +502,17 @@ class Book:
         return []
 
     def unit_attr(self, el: etree._Element, *classes: str) -> list:
+        """Anchor, classes (with `has-notes` when notes were called in it) and number of a unit."""
+        if self._unit_notes:
+            classes += ("has-notes",)
         n = el.get("n")
         return attr(el.get(XML_ID) or (f"p{n}" if n else ""), classes, **({"n": n} if n else {}))
 
     def p(self, el: etree._Element) -> list:
         """A body paragraph: a Div with its anchor around a Para."""
         mark = self.begin_unit(el)
-        return [Div(self.unit_attr(el, "para"), [Para(mark + self.content(el))])]
+        inlines = mark + self.content(el)
+        return [Div(self.unit_attr(el, "para"), [Para(inlines)])]
 
     def div(self, el: etree._Element) -> list:
         """A section: its heading (level 2, anchored) and its blocks."""
@@ -589,7 +595,8 @@ class Book:
             if local(item) != "item":
                 raise UnknownElement(item, "in a list")
             mark = self.begin_unit(item)
-            items.append([Div(self.unit_attr(item, "item"), [Plain(mark + self.content(item))])])
+            inlines = mark + self.content(item)
+            items.append([Div(self.unit_attr(item, "item"), [Plain(inlines)])])
             items[-1] += self._pending
             self._pending = []
         return [Div(attr(el.get(XML_ID) or "", ["list"]), [BulletList(items)])]
@@ -671,6 +678,7 @@ class Book:
 
     def note_content(self, el: etree._Element) -> list:
         """The inlines of an editorial note, typeset in their own quote context."""
+        self._unit_notes += 1
         saved = self._prev
         self._prev = " "
         parts = [c for c in el if isinstance(c.tag, str) and local(c) == "p"]

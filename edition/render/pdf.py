@@ -148,6 +148,7 @@ class Typesetter:
         self.fetcher = _fetcher_class()()
         self.fonts = FontConfiguration()
         self.css = CSS(filename=str(CSS_PATH), font_config=self.fonts, url_fetcher=self.fetcher)
+        self.body_layouts = 0
 
     def furniture(self, first_folio: int, first_side: str) -> object:
         """The rules that depend on the book: running title, first folio and side of a part."""
@@ -165,12 +166,44 @@ class Typesetter:
         """
         return CSS(string=rules, font_config=self.fonts, url_fetcher=self.fetcher)
 
-    def render(self, html: str, first_folio: int, first_side: str = "right"):
+    def render(self, html: str, first_folio: int, first_side: str = "right", extra_css: str = ""):
         """Lay out one part of the book."""
-        from weasyprint import HTML
+        from weasyprint import CSS, HTML
 
-        doc = HTML(string=html, base_url=str(STYLES) + "/", url_fetcher=self.fetcher).render(
-            font_config=self.fonts, stylesheets=[self.css, self.furniture(first_folio, first_side)])
+        sheets = [self.css, self.furniture(first_folio, first_side)]
+        if extra_css:
+            sheets.append(CSS(string=extra_css, font_config=self.fonts, url_fetcher=self.fetcher))
+        return HTML(string=html, base_url=str(STYLES) + "/", url_fetcher=self.fetcher).render(
+            font_config=self.fonts, stylesheets=sheets)
+
+    def body(self, html: str, body_start: int):
+        """Lay out the text; if WeasyPrint put a note on a later page than its call, try again.
+
+        WeasyPrint 70 moves a note to the next page rather than break a paragraph against its
+        widows/orphans settings (the paragraph at the foot of the page, often not the one that
+        calls the note), and then leaves the call behind. Each note found misplaced gets, one
+        step per new layout: the paragraph at the foot of its call's page and the calling one
+        freed of widows/orphans control; then `footnote-policy: block`; then its paragraph
+        started on a new page. Books whose notes all land right are laid out once.
+        """
+        units = call_units(html)
+        level: dict[str, int] = {}
+        rules: list[str] = []
+        doc = None
+        for _ in range(MAX_BODY_LAYOUTS):
+            doc = self.render(html, body_start, extra_css="\n".join(rules))
+            self.body_layouts += 1
+            pages = anchor_folios(doc, body_start)
+            wrong = [n for n in misplaced_notes(pages) if n in units]
+            log.debug("body layout %d: notes on the wrong page: %s", self.body_layouts, wrong)
+            if not wrong or all(level.get(n, 0) >= len(REPAIRS) for n in wrong):
+                break
+            for note in wrong:
+                step = level.get(note, 0)
+                if step < len(REPAIRS):
+                    foot = foot_unit(pages, pages[f"{note}-call"])
+                    rules.append(REPAIRS[step].format(note=note, unit=units[note], foot=foot or units[note]))
+                    level[note] = step + 1
         return doc
 
     def layout(self, body_start: int = 7) -> Laid:
@@ -180,7 +213,8 @@ class Typesetter:
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         ast = tei_to_ast(self.root, "print")
-        body_doc = self.render(to_html(divisions(ast, "text"), "text", self.moment), body_start)
+        body_html = to_html(divisions(ast, "text"), "text", self.moment)
+        body_doc = self.body(body_html, body_start)
         timings["body"] = time.perf_counter() - t0
         for _ in range(3):
             t1 = time.perf_counter()
@@ -202,7 +236,7 @@ class Typesetter:
             body_start = len(front_doc.pages) + 1
             if body_start % 2 == 0:
                 body_start += 1
-            body_doc = self.render(to_html(divisions(ast, "text"), "text", self.moment), body_start)
+            body_doc = self.body(body_html, body_start)
         else:  # pragma: no cover - the front matter would not settle
             raise RuntimeError("front matter length did not settle")
         pages.update({k: v for k, v in anchor_folios(front_doc, 1).items() if k not in pages})
@@ -211,6 +245,42 @@ class Typesetter:
         timings["total"] = time.perf_counter() - t0
         return Laid(document, pages, len(front_doc.pages), len(body_doc.pages), len(back_doc.pages),
                     back_start, self.header.title, self.header.lang, timings)
+
+
+MAX_BODY_LAYOUTS = 6
+log = logging.getLogger("edition.pdf")
+
+#: what is tried, in turn, for a note that WeasyPrint put on a later page than its call
+REPAIRS = (
+    "#{foot}, #{foot} p, #{unit}, #{unit} p {{ widows: 1; orphans: 1; }}",
+    "#{note} {{ footnote-policy: block; }}",
+    "#{unit} {{ break-before: page; }}",
+)
+
+
+def foot_unit(pages: dict[str, int], folio: int) -> str | None:
+    """The id of the last paragraph-level unit that starts on or before a page."""
+    units = [(int(a[1:]), a) for a, p in pages.items() if re.fullmatch(r"p\d+", a) and p <= folio]
+    return max(units)[1] if units else None
+
+
+def call_units(html: str) -> dict[str, str]:
+    """Note id → id of the paragraph-level unit that calls it."""
+    from lxml import html as lxml_html
+
+    tree = lxml_html.fromstring(html)
+    out = {}
+    for call in tree.xpath("//span[@class='note-call']"):
+        unit = call.xpath("ancestor::*[@data-n][1]/@id")
+        if unit:
+            out[call.get("id")[: -len("-call")]] = unit[0]
+    return out
+
+
+def misplaced_notes(pages: dict[str, int]) -> list[str]:
+    """Notes whose text starts on another page than their call."""
+    return sorted(a[: -len("-call")] for a in pages
+                  if a.endswith("-call") and pages.get(a[: -len("-call")]) != pages[a])
 
 
 def anchor_folios(document, first_folio: int) -> dict[str, int]:
