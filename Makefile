@@ -40,7 +40,11 @@ $(OUT)/%.pdf $(OUT)/%-print.pdf $(OUT)/%-booklet.pdf $(OUT)/%-archival.pdf: \
 $(OUT)/%.epub: $(OUT)/%.tei.xml $(wildcard styles/epub*) $(RENDER) edition/typography.py
 	$(BIN)/edition build $< --out $(OUT) --format epub
 
-test: $(SETUP)
+ACE := tools/ace/node_modules/.bin/ace-cli
+$(ACE): tools/setup-ace.sh
+	sh tools/setup-ace.sh
+
+test: $(SETUP) $(ACE)
 	$(BIN)/pytest -q
 
 bench: $(SETUP)
