@@ -147,7 +147,7 @@ def test_print_index_locators_are_pages_ascending_unique_ranged(sample):
     out = html(sample, "print", pages=pages).replace("\n", " ")
     entry = out[out.index("Lenin, Vladimir Ilyich"):]
     entry = entry[:entry.index("</li>")]
-    assert '(1870–1924)</span>, <span class="locators"><a href="#lenin-1">7</a>–<a href="#lenin-4">9</a>, <a href="#lenin-5">12</a></span>' in entry
+    assert '(1870–1924)</span>, <span class="locators"><span class="range"><a href="#lenin-1">7</a>–<a href="#lenin-4">9</a></span>, <a href="#lenin-5">12</a></span>' in entry
 
 
 def test_epub_index_locators_are_paragraph_links(sample):

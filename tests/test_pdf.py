@@ -458,3 +458,19 @@ def test_seed_book(seed_book):
     for note in seed_book["root"].xpath("//t:note[@type='editorial']", namespaces=NS):
         ident = note.get("{http://www.w3.org/XML/1998/namespace}id")
         assert dests[ident] == dests[f"{ident}-call"], ident
+
+
+def test_proof_renders_the_chosen_pages(long_book, tmp_path):
+    from PIL import Image
+
+    from edition.render.proof import proof
+
+    path = tmp_path / "book.pdf"
+    path.write_bytes(long_book["pdf"])
+    written = proof(path, tmp_path / "proofs")
+    labels = [p.name.split("-")[1] for p in written]
+    assert labels == ["title", "contents", "notes", "letter", "index"]
+    dests = dest_pages(long_book["pdf"])
+    assert f"-p{dests['index-persons']}.png" in written[-1].name
+    with Image.open(written[0]) as image:
+        assert image.size[0] == pytest.approx(148 / 25.4 * 150, abs=2)

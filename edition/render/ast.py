@@ -920,9 +920,11 @@ class PrintBook(Book):
         for i, (a, b) in enumerate(ranges(first_on)):
             if i:
                 out += [Str(","), Space()]
-            out.append(Link([Str(str(a))], f"#{first_on[a]}"))
-            if b != a:
-                out += [Str("\u2013"), Link([Str(str(b))], f"#{first_on[b]}")]
+            if b == a:
+                out.append(Link([Str(str(a))], f"#{first_on[a]}"))
+            else:  # a range never breaks across lines
+                out.append(Span(attr("", ["range"]), [
+                    Link([Str(str(a))], f"#{first_on[a]}"), Str("\u2013"), Link([Str(str(b))], f"#{first_on[b]}")]))
         return out
 
     def locators(self, mentions: list[Mention]) -> list:
