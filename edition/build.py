@@ -109,6 +109,12 @@ def write_atomic(target: Path, data: bytes) -> None:
         raise
 
 
+def sweep_partial_files(out_dir: Path) -> None:
+    """Remove the temporary files a killed build left beside its targets (write_atomic's)."""
+    for stale in out_dir.glob(".*.part"):
+        stale.unlink(missing_ok=True)
+
+
 def output_names(slug: str) -> dict[str, str]:
     """File names of every output (DESIGN §5)."""
     return {"tei": f"{slug}.tei.xml", "pdf": f"{slug}.pdf", "print": f"{slug}-print.pdf",
@@ -156,6 +162,7 @@ def build(sources: list[Path], out_dir: Path, formats: set[str]) -> list[Path]:
     """Build every text; all are rendered before the first file is written, then the manifest."""
     texts = [Text.from_path(path) for path in sources]
     results = [render(text, formats) for text in texts]
+    sweep_partial_files(out_dir)
     written = []
     for built in results:
         for name, data in built.files.items():

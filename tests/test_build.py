@@ -1,0 +1,93 @@
+"""The whole build: atomic outputs (a build killed at any moment), reproducibility, the manifest."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from edition.build import output_names
+
+from conftest import ROOT, SEED
+
+SLUG = "stalin-50-years"
+OUTPUTS = list(output_names(SLUG).values())
+EDITION = [sys.executable, "-m", "edition.cli"]
+
+
+def run_build(out: Path, epoch: str, **kwargs) -> subprocess.Popen:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": epoch}
+    return subprocess.Popen([*EDITION, "build", str(SEED), "--out", str(out)], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kwargs)
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {name: hashlib.sha256((folder / name).read_bytes()).hexdigest() for name in OUTPUTS + ["manifest.json"]}
+
+
+@pytest.fixture(scope="module")
+def two_builds(tmp_path_factory) -> tuple[Path, Path]:
+    """Two clean builds of every output with the same SOURCE_DATE_EPOCH, in different folders."""
+    folders = []
+    for name in ("a", "b"):
+        out = tmp_path_factory.mktemp(name) / "build"
+        proc = run_build(out, "1046822400")
+        assert proc.wait(timeout=300) == 0, proc.stderr.read().decode()
+        folders.append(out)
+    return folders[0], folders[1]
+
+
+def test_reproducible_byte_for_byte(two_builds):
+    a, b = two_builds
+    assert sorted(p.name for p in a.iterdir() if not p.name.startswith(".")) == sorted(OUTPUTS + ["manifest.json"])
+    assert digests(a) == digests(b)
+
+
+def test_manifest_lists_inputs_outputs_and_versions(two_builds):
+    a, _ = two_builds
+    manifest = json.loads((a / "manifest.json").read_text(encoding="utf-8"))
+    assert {"edition", "pandoc", "weasyprint"} <= set(manifest["tools"])
+    outputs = {Path(k).name: v for k, v in manifest["outputs"].items()}
+    assert outputs == {name: hashlib.sha256((a / name).read_bytes()).hexdigest() for name in OUTPUTS}
+    inputs = {Path(k).name: v for k, v in manifest["inputs"].items()}
+    for name in ("stalin-50-years.txt", "stalin-50-years.yaml", "persons.yaml", "places.yaml", "works.yaml"):
+        assert inputs[name] == hashlib.sha256((SEED.parent / name).read_bytes()).hexdigest()
+
+
+def test_a_killed_build_leaves_the_earlier_outputs_intact(two_builds, tmp_path):
+    """Kill a rebuild (other date, so other bytes) at several moments, mid-PDF among them: each
+    output is always either the old file or the new one, whole; never a mix, never missing."""
+    old, _ = two_builds
+    out = tmp_path / "build"
+    shutil.copytree(old, out)
+    before = digests(out)
+    new_out = tmp_path / "new"
+    assert run_build(new_out, "1700000000").wait(timeout=300) == 0
+    after = digests(new_out)
+    assert all(before[n] != after[n] for n in OUTPUTS), "the two dates must give different bytes"
+    killed_while_running = 0
+    for delay in (0.3, 1.0, 2.0, 3.0, 4.5, 6.0):
+        proc = run_build(out, "1700000000", start_new_session=True)
+        time.sleep(delay)
+        if proc.poll() is None:
+            killed_while_running += 1
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        now = {n: hashlib.sha256((out / n).read_bytes()).hexdigest() for n in OUTPUTS}
+        assert all(now[n] in (before[n], after[n]) for n in OUTPUTS), delay
+        shutil.rmtree(out)
+        shutil.copytree(old, out)
+    assert killed_while_running >= 3, "the build finished before it could be killed"
+    # a later build sweeps the temporary files a killed one left behind
+    (out / f".{OUTPUTS[1]}.x.part").write_bytes(b"partial")
+    assert run_build(out, "1700000000").wait(timeout=300) == 0
+    assert not list(out.glob(".*.part"))
+    assert digests(out) == {**after, "manifest.json": digests(out)["manifest.json"]}
