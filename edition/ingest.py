@@ -307,7 +307,8 @@ class Reader:
             for j, line in enumerate(lines):
                 if seen >= 2 and self.signature(line.text):
                     cite = j + 1 if j + 1 < len(lines) and lines[j + 1].text.startswith("(") else -1
-                    return k, j, cite
+                    if max(j, cite) == len(lines) - 1:  # a signature ends its block (a citation may follow)
+                        return k, j, cite
                 seen += 1
         return None
 
