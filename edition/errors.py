@@ -25,7 +25,9 @@ class InputError(Exception):
             where += f":{self.line}"
             if self.col is not None:
                 where += f":{self.col}"
-        return f"{where}: error: {self.message}"
+        # one line always: a lemma or a value quoted in the message may hold a line break
+        message = self.message.replace("\r", "\\r").replace("\n", "\\n")
+        return f"{where}: error: {message}"
 
 
 def warn(path: str | Path | None, line: int | None, message: str) -> None:

@@ -84,6 +84,8 @@ CASES = [
     # --- the apparatus: lemmas and registers ---
     ("lemma-not-found", yaml_case("notes:\n  - at: Smolny men\n    text: x\n"), "t.txt", r"t\.yaml:2",
      'lemma "Smolny men" not found'),
+    ("lemma-with-line-break", yaml_case('notes:\n  - at: "no\\nsuch"\n    text: x\n'), "t.txt", r"t\.yaml:2",
+     r'lemma "no\nsuch" not found'),
     ("lemma-ambiguous", yaml_case("notes:\n  - at: Lenin\n    text: x\n"), "t.txt", r"t\.yaml:2",
      "occurs 2 times"),
     ("emendation-not-found", yaml_case("emendations:\n  - {sic: nowhere, corr: x, reason: y}\n"), "t.txt",
