@@ -129,9 +129,14 @@ def render_epub(tei_bytes: bytes) -> bytes:
 
 def render_pdfs(root: etree._Element, tei_bytes: bytes, slug: str) -> dict[str, bytes]:
     """Reading, print-shop and archival PDFs from one layout; the booklet imposes the reading PDF."""
+    from weasyprint.urls import FatalURLFetchingError
+
     from .render.impose import booklet
-    from .render.pdf import render_pdfs as pdfs_from_tei
-    pdfs = pdfs_from_tei(root, tei_bytes, {"pdf", "print", "archival"}, slug=slug)
+    from .render.pdf import CSS_PATH, render_pdfs as pdfs_from_tei
+    try:
+        pdfs = pdfs_from_tei(root, tei_bytes, {"pdf", "print", "archival"}, slug=slug)
+    except FatalURLFetchingError as exc:  # a stylesheet asked for something beyond styles/ and the fonts
+        raise InputError(CSS_PATH, None, None, str(exc).removeprefix("edition: ")) from None
     pdfs["booklet"] = booklet(pdfs["pdf"])
     return pdfs
 

@@ -91,3 +91,20 @@ def test_a_killed_build_leaves_the_earlier_outputs_intact(two_builds, tmp_path):
     assert run_build(out, "1700000000").wait(timeout=300) == 0
     assert not list(out.glob(".*.part"))
     assert digests(out) == {**after, "manifest.json": digests(out)["manifest.json"]}
+
+
+def test_a_refused_url_is_a_located_error(monkeypatch, capsys, tmp_path):
+    """The print fetcher refuses anything beyond styles/ and the fonts; the build says which URL."""
+    from weasyprint.urls import FatalURLFetchingError
+
+    import edition.render.pdf as pdfmod
+    from edition.cli import main
+
+    def refuse(*args, **kwargs):
+        raise FatalURLFetchingError("edition: refusing to fetch http://example.org/x.css: not ours")
+
+    monkeypatch.setattr(pdfmod, "render_pdfs", refuse)
+    assert main(["build", str(SEED), "--out", str(tmp_path), "--format", "pdf"]) == 2
+    assert capsys.readouterr().err.strip() == \
+        f"{pdfmod.CSS_PATH}: error: refusing to fetch http://example.org/x.css: not ours"
+    assert not any(tmp_path.iterdir())
