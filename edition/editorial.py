@@ -194,7 +194,7 @@ TEXT_KEYS: dict[str, type | tuple] = {
 }
 AUTHOR_KEYS = {"name": str, "id": str, "initials": str, "evidence": str}
 SOURCE_KEYS = {"title": str, "publisher": str, "date": (dt.date, str), "url": str, "note": str}
-STRUCTURE_KEYS = {"headings": list, "not-headings": list, "epigraph": bool, "title-line": bool}
+STRUCTURE_KEYS = {"headings": list, "not-headings": list, "letters": list, "epigraph": bool, "title-line": bool}
 #: xsd:language, which TEI's @xml:lang and language/@ident require.
 LANGUAGE = re.compile(r"^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$")
 NOTE_KEYS = {"at": str, "occurrence": int, "text": str}
@@ -240,7 +240,7 @@ def load_editorial(path: Path | None) -> Editorial:
     for i, word in enumerate(data.get("keywords") or []):
         if not isinstance(word, (str, int)) or isinstance(word, bool):
             raise Where(path, data["keywords"].item_lines[i]).error("'keywords' lists words: each must be text")
-    for key in ("headings", "not-headings"):
+    for key in ("headings", "not-headings", "letters"):
         for i, item in enumerate(data.get("structure", {}).get(key, [])):
             if not isinstance(item, (str, int)) or isinstance(item, bool):
                 lines = data["structure"][key].item_lines

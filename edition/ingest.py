@@ -318,8 +318,9 @@ class Reader:
         quote = sub(cit, "quote")
         letter = self.number(sub(quote, "floatingText", type="letter"))
         body = sub(letter, "body")
-        warn(self.source.path, self.blocks[start].number,
-             f"treated as a letter's salutation: {self.blocks[start].lines[0].text.strip()!r}")
+        if not self.forced("letters", Block(self.blocks[start].lines[:1])):  # the editor confirmed it
+            warn(self.source.path, self.blocks[start].number,
+                 f"treated as a letter's salutation: {self.blocks[start].lines[0].text.strip()!r}")
         # paragraphs of the letter: each line that opens with a quotation mark starts one
         last_node = None
         tail_bibl = None

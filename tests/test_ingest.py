@@ -156,3 +156,12 @@ def test_project_schema_is_narrower_than_tei_all(tei_all, seed_root):
         assert not tei.project_schema().validate(seed_root)
     finally:
         p.remove(hi)
+
+
+def test_confirmed_letter_does_not_warn(capsys):
+    text = 'T\n\nHe wrote:\n\n"Dear Sir,\n"I write.\n\n"J. Smith"\n'
+    source = decode(Path("l.txt"), text.encode())
+    read_text(source, Editorial())
+    assert "l.txt:5: warning: treated as a letter's salutation" in capsys.readouterr().err
+    read_text(source, Editorial(Path("l.yaml"), {"structure": {"letters": ['"Dear Sir,']}}))
+    assert capsys.readouterr().err == ""
