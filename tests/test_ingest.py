@@ -58,7 +58,7 @@ def test_seed_structure(seed_root):
     text = seed_root.find("t:text", NS)
     assert text.find("t:front/t:epigraph/t:cit/t:quote", NS) is not None
     assert tei.diplomatic(text.find("t:front/t:epigraph/t:cit/t:bibl", NS)).startswith("(Trotsky, The Stalin School")
-    heads = [h.text for h in text.iterfind("t:body/t:div[@type='section']/t:head", NS)]
+    heads = [tei.diplomatic(h) for h in text.iterfind("t:body/t:div[@type='section']/t:head", NS)]
     source_lines = SEED.read_text(encoding="utf-8").split("\n")
     assert len(heads) == 8
     assert [source_lines.index(h) for h in heads] == sorted(source_lines.index(h) for h in heads)
