@@ -181,8 +181,7 @@ class Reader:
                     node = el("gap", reason="omitted", rend="src-hellip" if inner == "\u2026" else "src-dots")
                 elif close > 0 and inner and "[" not in inner and len(inner) <= SUPPLIED_MAX_CHARS \
                         and inner.strip() == inner:
-                    node = el("supplied")
-                    self.inline(node, inner, depth + 1)
+                    node = el("supplied", inner)  # plain text: the profile allows no note or bibl in it
                 if node is not None:
                     end = close + 1
             elif ch == "(":

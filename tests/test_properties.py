@@ -14,7 +14,7 @@ import datetime as dt
 import io
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -136,6 +136,8 @@ def assert_valid_and_lossless(root: etree._Element, data: bytes) -> None:
 
 @settings(max_examples=250, **SETTINGS)
 @given(encoded_essay())
+@example(b'"A."\n\nStalin answered immediately:\n\n"Joseph,\n"A.\n"A.\nJ. Stalin."\n\n')  # p after closer
+@example(b"[0 (i.e. Lenin, AW) 0].\n\n")  # an interpolation inside supplied text
 def test_generated_essays_are_read_valid_and_lossless(data):
     assert_valid_and_lossless(read_quietly(data), data)
 
