@@ -234,6 +234,9 @@ def load_editorial(path: Path | None) -> Editorial:
                                 ("emendations", EMENDATION_KEYS, ("sic", "corr", "reason"))):
         for item in data.get(key, []):
             check_keys(path, item, keys, required, what=f"an entry of '{key}'")
+            lemma = required[0]
+            if not item[lemma].strip():
+                raise where(path, item, lemma).error(f"'{lemma}' is empty — copy the phrase from the text")
     if "language" in data and not LANGUAGE.match(data["language"]):
         raise where(path, data, "language").error(
             f"language '{data['language']}' is not a language tag — write e.g. en, en-GB, de")

@@ -12,18 +12,20 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
+import tempfile
 from pathlib import Path
+
+import yaml
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
 from edition import tei
-from edition.apparatus import apply
-from edition.editorial import Editorial, LDict, LList
+from edition.build import Text, text_to_tei
+from edition.editorial import Editorial
 from edition.errors import InputError
 from edition.ingest import read_text
-from edition.names import Registers
 from edition.source import decode
 
 SETTINGS = dict(deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
@@ -168,28 +170,27 @@ def test_any_bytes_are_read_or_refused_with_a_located_error(data):
 @settings(max_examples=80, **SETTINGS)
 @given(st.data())
 def test_notes_and_emendations_on_any_phrase(data):
-    """The editors' layer on a generated essay: any phrase of the text as a note's lemma or an
-    emendation is either applied (valid TEI, diplomatic text unchanged) or a located error."""
+    """The editors' layer on a generated essay: any phrase of the text (blank, across blocks,
+    across markup) as a note's lemma or an emendation, written to a real YAML file, is either
+    applied (valid TEI, diplomatic text unchanged) or a located error in that file."""
     source = data.draw(essay())
-    text = source.strip() or "x"
-    start = data.draw(st.integers(0, len(text) - 1))
-    phrase = text[start:start + data.draw(st.integers(1, 30))]
-    entry = LDict(at=phrase, text="A note with {i:a title}.") if data.draw(st.booleans()) \
-        else LDict(sic=phrase, corr="emended", reason="test")
-    entry.line, entry.key_lines = 2, {key: 2 for key in entry}
-    key = "notes" if "at" in entry else "emendations"
-    layer = LDict({key: LList([entry])})
-    layer.line, layer.key_lines = 1, {key: 1}
-    editorial = Editorial(Path("generated.yaml"), layer)
+    start = data.draw(st.integers(0, len(source) - 1))
+    phrase = source[start:start + data.draw(st.integers(1, 30))]
+    if data.draw(st.booleans()):
+        key, entry = "notes", {"at": phrase, "text": "A note with {i:a title}."}
+    else:
+        key, entry = "emendations", {"sic": phrase, "corr": "emended", "reason": "test"}
     raw = source.encode("utf-8")
-    with contextlib.redirect_stderr(io.StringIO()):
-        text_el, _ = read_text(decode(Path("generated.txt"), raw), editorial)
-        root = document(text_el)
-        try:
-            apply(root, editorial, Registers())
-        except InputError as err:
-            assert err.path == "generated.yaml" and err.line == 2 and "\n" not in err.located()
-            return
+    with tempfile.TemporaryDirectory() as folder:
+        text_path, yaml_path = Path(folder) / "generated.txt", Path(folder) / "generated.yaml"
+        text_path.write_bytes(raw)
+        yaml_path.write_text(yaml.safe_dump({key: [entry]}, allow_unicode=True), encoding="utf-8")
+        with contextlib.redirect_stderr(io.StringIO()):
+            try:
+                root = text_to_tei(Text.from_path(text_path))
+            except InputError as err:
+                assert err.path == str(yaml_path) and err.line is not None and "\n" not in err.located()
+                return
     assert_valid_and_lossless(root, raw)
     if key == "emendations":
         assert root.find(f".//{tei.T}corr").text == "emended"
