@@ -108,7 +108,8 @@ def test_names_get_stable_anchors_counted_per_entry(sample):
 
 def test_print_note_is_an_inline_footnote_span_at_its_call(sample):
     out = html(sample, "print")
-    assert '1907<span id="n1-call" class="note-call"></span><span id="n1" class="footnote" data-n="1">The' in out.replace("\n", " ")
+    # the call follows the comma that ends the lemma, as in a book
+    assert '1907,<span id="n1-call" class="note-call"></span><span id="n1" class="footnote" data-n="1">The' in out.replace("\n", " ")
     assert "<aside" not in out
 
 
@@ -124,7 +125,7 @@ def test_emendation_shows_correction_and_textual_note(sample):
     out = html(sample, "print", pages={"corr-1": 9})
     assert '<span id="corr-1" class="corr">fait accompli</span>' in out
     tn = out[out.index('id="textual-notes"'):out.index('id="works-cited"')].replace("\n", " ")
-    assert '<a href="#corr-1">9</a> ¶\u00a03</span> fait accompli] <em>fait d\'accompli</em> source' in tn
+    assert '<a href="#corr-1">9</a> ¶\u00a03</span> fait accompli] fait d’accompli <em>source</em>' in tn
     epub = html(sample, "epub").replace("\n", " ")
     assert '<a href="#corr-1">¶\u00a03</a></span> fait accompli]' in epub
 

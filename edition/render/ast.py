@@ -212,6 +212,10 @@ def ranges(numbers: Iterable[int]) -> list[tuple[int, int]]:
     return [(a, b) for a, b in runs]
 
 
+#: punctuation that a note call is set after
+CALL_AFTER = re.compile(r"[.,;:!?)\]]+")
+
+
 def text_of(el: etree._Element) -> str:
     """All text under an element, whitespace collapsed."""
     return " ".join("".join(el.itertext()).split())
@@ -630,15 +634,22 @@ class Book:
         return (self.text_run(pre) if pre else []) + self.mixed(el) + (self.text_run(post) if post else [])
 
     def mixed(self, el: etree._Element) -> list:
-        """Text and inline children, in order."""
+        """Text and inline children, in order. A note's call follows the punctuation that ends
+        its lemma ("in 1907,³" rather than "in 1907³,"), as book typography has it."""
         out: list = []
         if el.text:
             out += self.text_run(el.text)
         for child in el:
+            tail = child.tail or ""
             if isinstance(child.tag, str):
+                punctuation = CALL_AFTER.match(tail) if local(child) == "note" and \
+                    child.get("type") == "editorial" else None
+                if punctuation:
+                    out += self.text_run(punctuation.group())
+                    tail = tail[punctuation.end():]
                 out += self.inline(child)
-            if child.tail:
-                out += self.text_run(child.tail)
+            if tail:
+                out += self.text_run(tail)
         return out
 
     def text_run(self, text: str) -> list:
@@ -766,8 +777,9 @@ class Book:
             return [Para(words("The text is printed as in the source; no reading was emended."))]
         items = []
         for c in self.corrections:
-            line = self.correction_locator(c) + [Space()] + c.corr + [Str("]"), Space()] + [
-                Emph(words(c.sic)), Space(), Str("source")]
+            # the apparatus convention: lemma] variant, with the witness's name in italics
+            line = self.correction_locator(c) + [Space()] + c.corr + [Str("]"), Space()] + \
+                self.text_run(c.sic) + [Space(), Emph([Str("source")])]
             items.append([Plain(line)])
         return [Div(attr("", ["apparatus"]), [BulletList(items)])]
 
@@ -778,12 +790,52 @@ class Book:
         for b in bibls:
             self._prev = " "
             self._para = None
-            entries.append((text_of(b).casefold(), b.get(XML_ID) or "", self.content(b)))
+            entries.append((text_of(b).casefold(), b.get(XML_ID) or "", self.bibliography_entry(b)))
         entries.sort(key=lambda e: e[0])
         if not entries:
             return [Para(words("No works are cited."))]
         return [Div(attr("", ["bibliography"]), [
             Div(attr(ident, ["bibl-entry"]), [Para(inl)]) for _, ident, inl in entries])]
+
+    def bibliography_entry(self, bibl: etree._Element) -> list:
+        """Author. *Title*. Edition. Place: Publisher, date. Note. — from the parts of a listBibl entry."""
+        parts = {local(k): k for k in bibl if isinstance(k.tag, str)}
+        unknown = set(parts) - {"author", "editor", "title", "edition", "pubPlace", "publisher", "date",
+                                "biblScope", "note"}
+        if unknown:
+            raise UnknownElement(parts[sorted(unknown)[0]], "in a works-cited entry")
+        if not parts and (bibl.text or "").strip():
+            return self.content(bibl)
+
+        def run(key: str) -> list:
+            return trim(self.inner(parts[key]))
+
+        def sentence(inlines: list) -> list:
+            """End a part with a full stop unless it ends in punctuation already."""
+            last = stringify(inlines)[-1:] if inlines else ""
+            return inlines + ([] if last in ".?!" else [Str(".")])
+
+        out: list = []
+        for key, prefix in (("author", ""), ("editor", "Edited by ")):
+            if key in parts:
+                out += [Space()] if out else []
+                out += sentence(words(prefix) + ([Space()] if prefix else []) + run(key))
+        if "title" in parts:
+            out += ([Space()] if out else []) + sentence([Emph(run("title"))])
+        if "edition" in parts:
+            out += [Space()] + sentence(run("edition"))
+        imprint = run("pubPlace") if "pubPlace" in parts else []
+        if "publisher" in parts:
+            imprint += ([Str(":"), Space()] if imprint else []) + run("publisher")
+        if "date" in parts:
+            imprint += ([Str(","), Space()] if imprint else []) + run("date")
+        if imprint:
+            out += [Space()] + sentence(imprint)
+        if "biblScope" in parts:
+            out += [Space()] + sentence(run("biblScope"))
+        if "note" in parts:
+            out += [Space()] + sentence(run("note"))
+        return out
 
     def index(self, kinds: tuple[str, ...]) -> list:
         """An index: entries alphabetically, each with life dates and locators."""
