@@ -231,9 +231,13 @@ class Reader:
         return node
 
     def quote_paragraph(self, parent: etree._Element, text: str, tag: str = "p") -> etree._Element:
-        """A paragraph whose quotation marks the encoding replaces (recorded in @rend)."""
+        """A paragraph whose quotation marks the encoding replaces (recorded in @rend). A
+        quotation the author interrupts (`"…," Trotsky wrote, "…"`) keeps its marks as text:
+        without them the interruption would read as part of the quotation."""
         pre, body = _strip_open(text)
         body, post = _strip_close(body)
+        if pre and post and any(mark in body for mark in '"\u201c\u201d'):
+            pre, body, post = "", text, ""
         node = sub(parent, tag, rend=_rend(pre, post))
         self.inline(node, body)
         return node

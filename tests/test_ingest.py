@@ -165,3 +165,12 @@ def test_confirmed_letter_does_not_warn(capsys):
     assert "l.txt:5: warning: treated as a letter's salutation" in capsys.readouterr().err
     read_text(source, Editorial(Path("l.yaml"), {"structure": {"letters": ['"Dear Sir,']}}))
     assert capsys.readouterr().err == ""
+
+
+def test_an_interrupted_quotation_keeps_its_marks():
+    root = read('T\n\nHe wrote:\n\n"The struggle is one of forces," he wrote, "not of arguments." (Works, p. 86.)\n')
+    p = root.find(".//t:cit[@type='block']/t:quote/t:p", NS)
+    assert p.get("rend") is None and p.text.startswith('"The struggle')
+    plain = read('T\n\nHe wrote:\n\n"The struggle is one of forces, not of arguments." (Works, p. 86.)\n')
+    p = plain.find(".//t:cit[@type='block']/t:quote/t:p", NS)
+    assert p.get("rend") == "pre-quot post-quot" and p.text.startswith("The struggle")
