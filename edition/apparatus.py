@@ -65,6 +65,23 @@ def link_citations(text_el: etree._Element, registers: Registers, path) -> set[s
     return used
 
 
+def tag_titles(doc: spans.Concordance, registers: Registers) -> set[str]:
+    """title[@ref] around every mention of a work by (part of) its title, so that it is set in
+    italics; a `match` that is not part of the title ("Volkogonov, Trotsky") is not a title."""
+    used = set()
+    for work in registers.works():
+        title = (work.data.get("title") or "").casefold()
+        phrases = [m for m in work.forms if m.casefold() in title]
+        if not phrases:
+            continue
+        pattern = re.compile("|".join(phrase_pattern(m) for m in sorted(phrases, key=len, reverse=True)))
+        for i, start, end in reversed(doc.find(pattern)):
+            if spans.wrap(doc.view(i), start, end, el("title", ref=f"#{work.id}")):
+                used.add(work.id)
+            doc.edited(i)
+    return used
+
+
 def note_content(node: etree._Element, text: str, registers: Registers, where) -> set[str]:
     """Fill a note from the editors' small markup: {i:Title} and {ref:id:shown text}."""
     used = set()
@@ -121,6 +138,7 @@ def apply(root: etree._Element, editorial: Editorial, registers: Registers) -> N
     doc = spans.Concordance(text_el)
     apply_emendations(doc, editorial)
     used = set(tag_names(doc, Tagger(registers)))
+    used |= tag_titles(doc, registers)
     used |= link_citations(text_el, registers, editorial.path)
     used |= apply_notes(doc, editorial, registers)
     number_notes(text_el)

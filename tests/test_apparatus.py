@@ -206,3 +206,14 @@ def test_small_text_apparatus(tmp_path):
     assert tei.reading(root).count("fait accompli") == 1
     assert tei.diplomatic(root) == TEXT
     assert tei.project_schema().validate(root), tei.project_schema().error_log
+
+
+def test_works_named_by_title_are_titles(seed_root):
+    """A work mentioned by its title is a title[@ref] (italic in print and EPUB); a citation
+    phrase that is not its title ('Volkogonov, Trotsky') is not."""
+    titles = {(t.get("ref"), tei.diplomatic(t)) for t in seed_root.iterfind("t:text//t:title", NS)}
+    assert ("#ten-days", "Ten Days that Shook the World") in titles
+    assert ("#stalin-school-falsification", "The Stalin School of Falsification") in titles
+    assert not any("Volkogonov" in text for _, text in titles)
+    works = set(seed_root.xpath("//t:listBibl/t:bibl/@xml:id", namespaces=NS))
+    assert all(ref[1:] in works for ref, _ in titles)
