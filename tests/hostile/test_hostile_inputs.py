@@ -211,3 +211,17 @@ def test_real_process_exit_status_and_stderr(tmp_path, files, args, place):
     assert len(run.stderr.splitlines()) == 1 and "Traceback" not in run.stderr, run.stderr
     assert re.match(place + r": error: ", run.stderr), run.stderr
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.xfail(strict=True, reason="apparatus: a lemma ending inside supplied text, or an emendation "
+                                       "over an interpolation, gives invalid TEI (refused without a YAML line)")
+@pytest.mark.parametrize("text, yaml_text", [
+    ("He met T[rotsky] there.\n", 'notes:\n  - at: "T[rotsky"\n    text: N.\n'),
+    ("He saw his [Stalin's] face.\n", 'notes:\n  - at: "his [Stalin"\n    text: N.\n'),
+    ("He said (i.e. Lenin, AW).\n", 'emendations:\n  - {sic: "(i.e. Lenin, AW).", corr: x, reason: y}\n'),
+], ids=["note-inside-supplied", "note-inside-supplied-word", "emendation-over-interpolation"])
+def test_lemma_across_the_readers_markup_is_a_located_error(tmp_path, monkeypatch, capsys, text, yaml_text):
+    write_case(tmp_path, {"t.txt": text.encode(), "t.yaml": yaml_text.encode()})
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["build", "t.txt", "--out", "out", "--format", "tei"]) == 2
+    assert re.match(r"t\.yaml:2(:\d+)?: error: ", capsys.readouterr().err)
