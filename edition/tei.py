@@ -286,9 +286,23 @@ def validate(root: etree._Element, path: Path | None = None, generated: bool = F
     built from a .txt, the place named is the element's unit (its @n) rather than a TEI line."""
     schema = project_schema()
     if schema.validate(root):
+        check_references(root, path, generated)
         return
     error = schema.error_log[0]
     if not generated:
         raise InputError(path, error.line, None, f"not valid against edition/schema/edition.rng: {error.message}")
     raise InputError(path, None, None, f"the edition would not be valid TEI ({error.message}, at {error.path}) — "
                                        "nothing was written; check the editorial YAML for this text")
+
+
+def check_references(root: etree._Element, path: Path | None = None, generated: bool = False) -> None:
+    """Every name and citation in the text points at an entry of this file: a mistyped `ref` in a
+    hand-edited TEI would otherwise drop the mention from the index without a word."""
+    ids = {node.get(XML_ID) for node in root.iter() if isinstance(node.tag, str) and node.get(XML_ID)}
+    for node in root.find(T + "text").iter():
+        for attr in ("ref", "corresp"):
+            target = node.get(attr) if isinstance(node.tag, str) else None
+            if target and target.startswith("#") and target[1:] not in ids:
+                raise InputError(path, None if generated else node.sourceline, None,
+                                 f'{attr}="{target}" on <{local(node)}> points at no xml:id in this file — '
+                                 "correct it or add the entry to standOff")

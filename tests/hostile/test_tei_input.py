@@ -116,3 +116,19 @@ def test_yaml_size_limit(tmp_path, monkeypatch, capsys):
     assert cli.main(["build", "t.txt", "--out", "out", "--format", "tei"]) == 2
     assert re.fullmatch(r"t\.yaml: error: file is \d+ bytes; the limit is 100\n", capsys.readouterr().err)
     assert not (tmp_path / "out").exists()
+
+
+def test_mistyped_reference_in_a_hand_edited_tei_is_located(tmp_path, capsys):
+    """Valid against the schema, but a name points at no register entry: refused at its line."""
+    data = built_tei(tmp_path).read_text(encoding="utf-8")
+    at = data.index('<persName ref="#lenin">', data.index("<text"))
+    edited = tmp_path / "typo.tei.xml"
+    edited.write_text(data[:at] + '<persName ref="#lenni">' + data[at + len('<persName ref="#lenin">'):],
+                      encoding="utf-8")
+    out = tmp_path / "out"
+    capsys.readouterr()
+    assert cli.main(["build", str(edited), "--out", str(out), "--format", "tei"]) == 2
+    line = data[:at].count("\n") + 1
+    assert capsys.readouterr().err == (f'{edited}:{line}: error: ref="#lenni" on <persName> points at no xml:id '
+                                       "in this file — correct it or add the entry to standOff\n")
+    assert not out.exists()
