@@ -98,8 +98,11 @@ def make_tei(text: Text) -> etree._Element:
 
 def write_atomic(target: Path, data: bytes) -> None:
     """Write beside the target under a temporary name, then rename: never a half-written file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    except OSError as exc:  # --out names a file, or a folder we may not write in
+        raise InputError(target.parent, None, None, f"cannot write the outputs here: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

@@ -225,3 +225,12 @@ def test_lemma_across_the_readers_markup_is_a_located_error(tmp_path, monkeypatc
     monkeypatch.chdir(tmp_path)
     assert cli.main(["build", "t.txt", "--out", "out", "--format", "tei"]) == 2
     assert re.match(r"t\.yaml:2(:\d+)?: error: ", capsys.readouterr().err)
+
+
+def test_out_folder_that_is_a_file(tmp_path, monkeypatch, capsys):
+    (tmp_path / "t.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "out").write_bytes(EARLIER)
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["build", "t.txt", "--out", "out", "--format", "tei"]) == 2
+    assert re.fullmatch(r"out: error: cannot write the outputs here: .+\n", capsys.readouterr().err)
+    assert (tmp_path / "out").read_bytes() == EARLIER
