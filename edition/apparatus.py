@@ -41,7 +41,8 @@ def apply_emendations(doc: spans.Concordance, editorial: Editorial) -> None:
         choice = el("choice")
         sic = el("sic")
         if not spans.wrap(doc.view(i), start, end, sic):
-            raise where.error(f'emendation "{item["sic"]}" crosses an element boundary — choose a shorter phrase')
+            raise where.error(f'emendation "{item["sic"]}" crosses the text\'s markup (a bracket, an interpolation '
+                              "or a citation) — choose a phrase inside or outside it")
         doc.edited(i)
         choice.tail, sic.tail = sic.tail, None
         sic.addprevious(choice)
@@ -121,7 +122,8 @@ def apply_notes(doc: spans.Concordance, editorial: Editorial, registers: Registe
         note = el("note", type="editorial", place="foot", resp="#editors")
         used |= note_content(note, " ".join(item["text"].split()), registers, editorial.where(item, "text"))
         if not spans.insert_after(doc.view(i), end, note, start):
-            raise where.error(f'lemma "{item["at"]}" ends inside markup the note cannot follow')
+            raise where.error(f'lemma "{item["at"]}" ends inside square brackets or a name\'s markup — '
+                              "end the lemma after the closing bracket")
         doc.edited(i)
     return used
 

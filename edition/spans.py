@@ -103,14 +103,25 @@ def _set(run: Run, value: str) -> None:
         run.node.text = value or None
 
 
+#: What a name, a title or a sic may enclose (the profile's `phrase`).
+PHRASE = {"gap", "supplied", "persName", "placeName", "orgName", "choice"}
+#: Elements that hold phrase content only: no title and no note may be put inside them.
+PHRASE_ONLY = {"supplied", "persName", "placeName", "orgName", "sic", "corr", "title", "gap"}
+
+
 def wrap(view: View, start: int, end: int, new: etree._Element) -> bool:
-    """Move the view's range [start, end) into `new`, in place; False if it crosses a boundary.
+    """Move the view's range [start, end) into `new`, in place; False (and nothing changed) if
+    it crosses a boundary or would put an element where the TEI profile does not allow it.
     The view is stale afterwards: make a new one before the next edit."""
     pair = view.common(start, end)
     if pair is None:
         return False
     a, b = pair
     parent = a.parent
+    if local(new) == "title" and local(parent) in PHRASE_ONLY:
+        return False
+    if any(local(child) not in PHRASE for child in list(parent)[a.index:b.index]):
+        return False
     off_a, off_b = start - a.start, end - b.start
     if a.index == b.index:
         s = _get(a)
@@ -135,7 +146,7 @@ def insert_after(view: View, end: int, new: etree._Element, start: int | None = 
     lemma's start where possible so that it does not land inside a name."""
     pair = view.common(start if start is not None else end, end, deepest=False)
     run = pair[1] if pair else next(iter(view.places(end)), None)
-    if run is None:
+    if run is None or local(run.parent) in PHRASE_ONLY:
         return False
     off = end - run.start
     s = _get(run)

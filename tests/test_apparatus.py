@@ -150,7 +150,7 @@ def make(tmp_path: Path, yaml_text: str, persons: str = PERSONS) -> Path:
     ("notes:\n  - at: Smolny men\n    text: x\n", 2, 'lemma "Smolny men" not found'),
     ("notes:\n  - at: Lenin\n    text: x\n", 2, 'lemma "Lenin" occurs 2 times'),
     ("notes:\n  - at: Lenin\n    occurrence: 3\n    text: x\n", 2, "occurrence 3 asked, but it occurs 2"),
-    ("emendations:\n  - sic: rotsky] about\n    corr: x\n    reason: y\n", 2, "crosses an element boundary"),
+    ("emendations:\n  - sic: rotsky] about\n    corr: x\n    reason: y\n", 2, "crosses the text's markup"),
     ("notes:\n  - at: second\n    text: See {ref:nobody:Nobody}.\n", 3, "unknown register id 'nobody'"),
     ("notes:\n  - at: second\n    txt: x\n", 3, "unknown key 'txt'"),
     ("notes:\n  - at: second\n    text: [a list]\n", 3, "'text' must be text"),

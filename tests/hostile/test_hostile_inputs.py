@@ -213,8 +213,6 @@ def test_real_process_exit_status_and_stderr(tmp_path, files, args, place):
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.xfail(strict=True, reason="apparatus: a lemma ending inside supplied text, or an emendation "
-                                       "over an interpolation, gives invalid TEI (refused without a YAML line)")
 @pytest.mark.parametrize("text, yaml_text", [
     ("He met T[rotsky] there.\n", 'notes:\n  - at: "T[rotsky"\n    text: N.\n'),
     ("He saw his [Stalin's] face.\n", 'notes:\n  - at: "his [Stalin"\n    text: N.\n'),
