@@ -20,6 +20,7 @@ page's folio is its number in the file.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import hashlib
@@ -28,6 +29,7 @@ import logging
 import mimetypes
 import os
 import re
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,6 +123,25 @@ def to_html(ast: dict, part: str, moment: dt.datetime) -> str:
 
 
 @dataclass
+class Part:
+    """What WeasyPrint was given for one part of the book: its HTML and the rules added to
+    print.css (kept so that `edition bench` can time WeasyPrint alone on the same input)."""
+
+    html: str
+    css: list[str]
+
+
+@contextlib.contextmanager
+def timed(timings: dict[str, float], key: str):
+    """Add the time spent in the block to timings[key]."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[key] = timings.get(key, 0.0) + time.perf_counter() - start
+
+
+@dataclass
 class Laid:
     """The laid-out book: one WeasyPrint Document and the folio of every anchor."""
 
@@ -133,6 +154,7 @@ class Laid:
     title: str
     lang: str
     timings: dict[str, float] = field(default_factory=dict)
+    parts: dict[str, Part] = field(default_factory=dict)  # front, text, back: the final input of each
 
 
 class Typesetter:
@@ -149,11 +171,10 @@ class Typesetter:
         self.fonts = FontConfiguration()
         self.css = CSS(filename=str(CSS_PATH), font_config=self.fonts, url_fetcher=self.fetcher)
         self.body_layouts = 0
+        self.last_part: Part | None = None
 
-    def furniture(self, first_folio: int, first_side: str) -> object:
+    def furniture(self, first_folio: int, first_side: str) -> str:
         """The rules that depend on the book: running title, first folio and side of a part."""
-        from weasyprint import CSS
-
         title = css_string(self.header.title)
         rules = f"""
             html {{ string-set: booktitle {title}; break-before: {first_side}; }}
@@ -164,15 +185,15 @@ class Typesetter:
             @page back:right {{ @top-right {{ content: string(section, first-except) }} }}
             .back {{ page: back; }}
         """
-        return CSS(string=rules, font_config=self.fonts, url_fetcher=self.fetcher)
+        return rules
 
     def render(self, html: str, first_folio: int, first_side: str = "right", extra_css: str = ""):
         """Lay out one part of the book."""
         from weasyprint import CSS, HTML
 
-        sheets = [self.css, self.furniture(first_folio, first_side)]
-        if extra_css:
-            sheets.append(CSS(string=extra_css, font_config=self.fonts, url_fetcher=self.fetcher))
+        rules = [self.furniture(first_folio, first_side)] + ([extra_css] if extra_css else [])
+        sheets = [self.css] + [CSS(string=r, font_config=self.fonts, url_fetcher=self.fetcher) for r in rules]
+        self.last_part = Part(html, rules)
         return HTML(string=html, base_url=str(STYLES) + "/", url_fetcher=self.fetcher).render(
             font_config=self.fonts, stylesheets=sheets)
 
@@ -206,45 +227,75 @@ class Typesetter:
                     level[note] = step + 1
         return doc
 
-    def layout(self, body_start: int = 7) -> Laid:
-        """Body, then back matter, then front matter; joined into one document."""
-        import time
+    def layout(self) -> Laid:
+        """Body, then back matter, then front matter; joined into one document.
 
+        The front matter is first laid out with no page numbers, for its length: the body then
+        starts on the right folio (the recto after it) and is laid out once. A long book's
+        contents run to more pages than a short one's.
+
+        `Laid.timings` has the seconds spent on: ast (TEI → Pandoc AST), html (pandoc), body
+        (laying out the text, with any note repairs), back (notes, works, indexes), front
+        (title pages, contents), numbers (paragraph numbers to the margin), total.
+        """
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
-        ast = tei_to_ast(self.root, "print")
-        body_html = to_html(divisions(ast, "text"), "text", self.moment)
-        body_doc = self.body(body_html, body_start)
-        timings["body"] = time.perf_counter() - t0
+        with timed(timings, "ast"):
+            ast = tei_to_ast(self.root, "print")
+        with timed(timings, "html"):
+            body_html = to_html(divisions(ast, "text"), "text", self.moment)
+            front_html = to_html(divisions(ast, "front"), "front", self.moment)
+        with timed(timings, "front"):
+            body_start = first_recto_after(len(self.render(front_html, 1).pages))
+        with timed(timings, "body"):
+            body_doc = self.body(body_html, body_start)
+            body_part = self.last_part
         for _ in range(3):
-            t1 = time.perf_counter()
-            place_paragraph_numbers(body_doc, body_start)
+            with timed(timings, "numbers"):
+                place_paragraph_numbers(body_doc, body_start)
             pages = anchor_folios(body_doc, body_start)
             after_body = body_start + len(body_doc.pages)
             back_start = after_body if after_body % 2 == 1 else after_body + 1
             # the back part's first page is after_body: a blank verso when the back must start on a recto
             first_side = "right" if after_body % 2 == 1 else "left"
-            back_ast = divisions(tei_to_ast(self.root, "print", pages), "back")
-            back_doc = self.render(to_html(back_ast, "back", self.moment), after_body, first_side)
-            pages.update({k: v for k, v in anchor_folios(back_doc, after_body).items() if k not in pages})
-            front_ast = divisions(tei_to_ast(self.root, "print", pages), "front")
-            front_doc = self.render(to_html(front_ast, "front", self.moment), 1)
-            timings["front+back"] = time.perf_counter() - t1
-            if len(front_doc.pages) + 1 == body_start:
+            with timed(timings, "ast"):
+                back_ast = divisions(tei_to_ast(self.root, "print", pages), "back")
+            with timed(timings, "html"):
+                back_html = to_html(back_ast, "back", self.moment)
+            with timed(timings, "back"):
+                back_doc = self.render(back_html, after_body, first_side)
+                back_part = self.last_part
+                pages.update({k: v for k, v in anchor_folios(back_doc, after_body).items() if k not in pages})
+            with timed(timings, "ast"):
+                front_ast = divisions(tei_to_ast(self.root, "print", pages), "front")
+            with timed(timings, "html"):
+                front_html = to_html(front_ast, "front", self.moment)
+            with timed(timings, "front"):
+                front_doc = self.render(front_html, 1)
+                front_part = self.last_part
+            if first_recto_after(len(front_doc.pages)) == body_start:
                 break
-            # the contents ran longer than the front matter allowed for: lay the body out again
-            body_start = len(front_doc.pages) + 1
-            if body_start % 2 == 0:
-                body_start += 1
-            body_doc = self.body(body_html, body_start)
+            # the page numbers made the contents longer: lay the body out again
+            body_start = first_recto_after(len(front_doc.pages))
+            with timed(timings, "body"):
+                body_doc = self.body(body_html, body_start)
+                body_part = self.last_part
         else:  # pragma: no cover - the front matter would not settle
             raise RuntimeError("front matter length did not settle")
+        if len(front_doc.pages) + 1 != body_start:  # pragma: no cover - print.css ends it on a verso
+            raise RuntimeError(f"the front matter has {len(front_doc.pages)} pages: it must end on a verso")
         pages.update({k: v for k, v in anchor_folios(front_doc, 1).items() if k not in pages})
         all_pages = front_doc.pages + body_doc.pages + back_doc.pages
         document = body_doc.copy(all_pages)
         timings["total"] = time.perf_counter() - t0
         return Laid(document, pages, len(front_doc.pages), len(body_doc.pages), len(back_doc.pages),
-                    back_start, self.header.title, self.header.lang, timings)
+                    back_start, self.header.title, self.header.lang, timings,
+                    {"front": front_part, "text": body_part, "back": back_part})
+
+
+def first_recto_after(pages: int) -> int:
+    """The folio of the first recto (odd page) after `pages` pages."""
+    return pages + 1 if pages % 2 == 0 else pages + 2
 
 
 MAX_BODY_LAYOUTS = 6
