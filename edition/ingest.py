@@ -188,7 +188,9 @@ class Reader:
                 close = pairs.get(i, -1)
                 inner = text[i + 1:close] if close > 0 else ""
                 if inner and self.is_interpolation(inner):
-                    node = el("note", type="authorial", place="inline", resp="#author", rend="pre-lpar post-rpar")
+                    # @resp points at the header's author; a text without a known author has none
+                    node = el("note", type="authorial", place="inline", rend="pre-lpar post-rpar",
+                              resp="#author" if self.editorial.get("author") else None)
                 elif inner and self.is_citation(text, i, inner):
                     node = el("bibl", rend="pre-lpar post-rpar")
                 if node is not None:

@@ -174,3 +174,12 @@ def test_an_interrupted_quotation_keeps_its_marks():
     plain = read('T\n\nHe wrote:\n\n"The struggle is one of forces, not of arguments." (Works, p. 86.)\n')
     p = plain.find(".//t:cit[@type='block']/t:quote/t:p", NS)
     assert p.get("rend") == "pre-quot post-quot" and p.text.startswith("The struggle")
+
+
+def test_interpolation_points_at_the_author_only_when_there_is_one():
+    text = "T\n\nHe met St[arik] (i.e. Lenin, AW) there.\n"
+    anonymous = read(text).find(".//t:note", NS)
+    assert anonymous.get("type") == "authorial" and anonymous.get("resp") is None
+    source = decode(Path("t.txt"), text.encode())
+    known, _ = read_text(source, Editorial(Path("t.yaml"), {"author": {"name": "Alan Woods"}}))
+    assert known.find(".//t:note", NS).get("resp") == "#author"
