@@ -473,3 +473,25 @@ def test_proof_renders_the_chosen_pages(long_book, tmp_path):
     with Image.open(written[0]) as image:
         assert image.size[0] == pytest.approx(148 / 25.4 * 150, abs=2)
 
+
+def test_long_book_one_body_layout_every_note_at_its_call(tmp_path):
+    """A book whose contents fill several pages (three chapters of the seed, ~80 pages): the body
+    starts on the recto after the front matter and is laid out once, and WeasyPrint keeps every
+    note on the page of its call without a repair relayout (it used to strand five, never repaired)."""
+    import importlib.util
+
+    from edition import build as build_mod
+
+    spec = importlib.util.spec_from_file_location("make_book", Path(__file__).parents[1] / "bench" / "make_book.py")
+    make_book = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_book)
+    root = build_mod.make_tei(build_mod.Text.from_path(make_book.make_book(tmp_path, 3)))
+    setter = pdfmod.Typesetter(root)
+    laid = setter.layout()
+    assert setter.body_layouts == 1
+    assert laid.front % 2 == 0 and laid.front > 6, "the contents run on; the front matter ends on a verso"
+    dests = dest_pages(pdfmod.write_reading(laid))
+    notes = [n.get("{http://www.w3.org/XML/1998/namespace}id") for n in root.xpath("//t:note[@type='editorial']", namespaces=NS)]
+    assert len(notes) > 200
+    assert [n for n in notes if dests[n] != dests[f"{n}-call"]] == []
+    assert dests["p1"] == laid.front + 1
