@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from .errors import InputError
-from .source import XML_ILLEGAL
+from .source import XML_ILLEGAL, decode_utf8, read_bytes
 
 #: An editorial file is a few dozen kilobytes; PyYAML reads ~300 KB/s, so this bounds the wait.
 MAX_YAML_BYTES = 2 * 1024 * 1024
@@ -96,18 +96,7 @@ _Loader.add_constructor("tag:yaml.org,2002:str", _string)
 def load_yaml(path: str | Path) -> Any:
     """Parse a YAML file; a syntax error becomes a located InputError."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(path, None, None, f"cannot read: {exc.strerror}") from None
-    if len(data) > MAX_YAML_BYTES:
-        raise InputError(path, None, None, f"file is {len(data)} bytes; the limit is {MAX_YAML_BYTES}")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise InputError(path, line, col, f"not UTF-8 (byte offset {exc.start}) — save the file as UTF-8") from None
+    text = decode_utf8(path, read_bytes(path, MAX_YAML_BYTES))
     loader = None
     try:
         loader = _Loader(text)

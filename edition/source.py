@@ -42,10 +42,36 @@ class Source:
         return InputError(self.path, self.line_of(offset), self.col_of(offset), message)
 
 
+def read_bytes(path: Path, limit: int) -> bytes:
+    """A file's bytes: unreadable or larger than `limit` is a located error."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(path, None, None, f"cannot read: {exc.strerror}") from None
+    check_size(path, data, limit)
+    return data
+
+
+def check_size(path: Path, data: bytes, limit: int) -> None:
+    if len(data) > limit:
+        raise InputError(path, None, None, f"file is {len(data)} bytes; the limit is {limit}")
+
+
+def decode_utf8(path: Path, data: bytes) -> str:
+    """UTF-8 bytes as text; a bad byte is reported at its line, column and offset."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputError(path, line, col,
+                         f"not UTF-8: byte 0x{data[exc.start]:02x} at byte offset {exc.start} — "
+                         "save the file as UTF-8") from None
+
+
 def decode(path: Path, data: bytes) -> Source:
     """Check and decode UTF-8 bytes; every refusal names the place."""
-    if len(data) > MAX_SOURCE_BYTES:
-        raise InputError(path, None, None, f"file is {len(data)} bytes; the limit is {MAX_SOURCE_BYTES}")
+    check_size(path, data, MAX_SOURCE_BYTES)
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
         raise InputError(path, 1, None, "file is empty — nothing to edit")
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
@@ -54,14 +80,7 @@ def decode(path: Path, data: bytes) -> Source:
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1
         raise InputError(path, line, None, f"binary data (NUL byte at byte offset {nul}) — expected UTF-8 text")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise InputError(path, line, col,
-                         f"not UTF-8: byte 0x{data[exc.start]:02x} at byte offset {exc.start} — "
-                         "save the file as UTF-8") from None
+    text = decode_utf8(path, data)
     bom = text.startswith("\ufeff")
     if bom:
         text = text[1:]
@@ -85,8 +104,4 @@ def decode(path: Path, data: bytes) -> Source:
 
 def read_source(path: str | Path) -> Source:
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(path, None, None, f"cannot read: {exc.strerror}") from None
-    return decode(path, data)
+    return decode(path, read_bytes(path, MAX_SOURCE_BYTES))

@@ -13,6 +13,7 @@ from pathlib import Path
 from lxml import etree
 
 from .errors import InputError
+from .source import check_size, read_bytes
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -249,12 +250,8 @@ def parse_tei(path: Path, data: bytes | None = None) -> etree._Element:
     """Parse a `.tei.xml` file safely; ill-formed XML is a located InputError."""
     path = Path(path)
     if data is None:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise InputError(path, None, None, f"cannot read: {exc.strerror}") from None
-    if len(data) > MAX_TEI_BYTES:
-        raise InputError(path, None, None, f"file is {len(data)} bytes; the limit is {MAX_TEI_BYTES}")
+        data = read_bytes(path, MAX_TEI_BYTES)
+    check_size(path, data, MAX_TEI_BYTES)
     # UTF-16 is searched as text: its bytes never contain b"<!ENTITY"
     head = data.decode("utf-16", "replace").encode() if data[:2] in (b"\xff\xfe", b"\xfe\xff") else data
     if b"<!DOCTYPE" in head[:4096] or b"<!ENTITY" in head:
