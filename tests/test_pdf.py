@@ -46,7 +46,7 @@ def sample_book():
 
 @pytest.fixture(scope="session")
 def seed_book(tmp_path_factory):
-    from edition import build as build_mod
+    from edition import build as build_mod, tei
 
     seed = Path(__file__).parents[1] / "seeds" / "stalin-50-years.txt"
     root = build_mod.make_tei(build_mod.Text.from_path(seed))
@@ -480,7 +480,7 @@ def test_long_book_one_body_layout_every_note_at_its_call(tmp_path):
     note on the page of its call without a repair relayout (it used to strand five, never repaired)."""
     import importlib.util
 
-    from edition import build as build_mod
+    from edition import build as build_mod, tei
 
     spec = importlib.util.spec_from_file_location("make_book", Path(__file__).parents[1] / "bench" / "make_book.py")
     make_book = importlib.util.module_from_spec(spec)
