@@ -415,6 +415,15 @@ class Book:
             ],
         }
 
+    def division_with_pages(self, ident: str, pages: Mapping[str, int]) -> dict:
+        """The back or front matter again, now with page numbers, as a document of its own.
+        The text is not walked again: what `build` found in it (mentions, emendations,
+        sections) is kept, so a long book's AST is not made three times for its print edition."""
+        self.pages = dict(pages)
+        blocks = {"back": self.back, "front": self.front}[ident]()
+        return {"pandoc-api-version": api_version(), "meta": self.meta(),
+                "blocks": [Div(attr(ident, [ident]), blocks)]}
+
     def meta(self) -> dict:
         """Document metadata: title, author, language, subject, keywords, date."""
         h = self.header

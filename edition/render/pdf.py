@@ -39,7 +39,7 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
-from .ast import divisions, read_header, tei_to_ast
+from .ast import PrintBook, divisions, read_header
 from .pandoc import run_pandoc
 
 STYLES = Path(__file__).resolve().parents[2] / "styles"
@@ -244,7 +244,8 @@ class Typesetter:
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         with timed(timings, "ast"):
-            ast = tei_to_ast(self.root, "print")
+            book = PrintBook(self.root)
+            ast = book.build()
         with timed(timings, "html"):
             body_html = to_html(divisions(ast, "text"), "text", self.moment)
             front_html = to_html(divisions(ast, "front"), "front", self.moment)
@@ -262,7 +263,7 @@ class Typesetter:
             # the back part's first page is after_body: a blank verso when the back must start on a recto
             first_side = "right" if after_body % 2 == 1 else "left"
             with timed(timings, "ast"):
-                back_ast = divisions(tei_to_ast(self.root, "print", pages), "back")
+                back_ast = book.division_with_pages("back", pages)
             with timed(timings, "html"):
                 back_html = to_html(back_ast, "back", self.moment)
             with timed(timings, "back"):
@@ -270,7 +271,7 @@ class Typesetter:
                 back_part = self.last_part
                 pages.update({k: v for k, v in anchor_folios(back_doc, after_body).items() if k not in pages})
             with timed(timings, "ast"):
-                front_ast = divisions(tei_to_ast(self.root, "print", pages), "front")
+                front_ast = book.division_with_pages("front", pages)
             with timed(timings, "html"):
                 front_html = to_html(front_ast, "front", self.moment)
             with timed(timings, "front"):
