@@ -415,14 +415,60 @@ def render_pdfs(tei_root: etree._Element, tei_bytes: bytes, variants: set[str],
     moment = build_time()
     laid = Typesetter(tei_root, moment).layout()
     slug = slug or tei_root.xpath("string(//*[local-name()='idno'][@type='slug'])") or "edition"
-    out: dict[str, bytes] = {}
-    if "pdf" in variants:
-        out["pdf"] = write_reading(laid)
-    if "archival" in variants:
-        out["archival"] = write_archival(laid, tei_bytes, f"{slug}.tei.xml", moment)
-    if "print" in variants:
-        out["print"] = write_print(laid, moment)
-    return out
+    writers = {
+        "pdf": lambda: write_reading(laid),
+        "archival": lambda: write_archival(laid, tei_bytes, f"{slug}.tei.xml", moment),
+        "print": lambda: write_print(laid, moment),
+    }
+    wanted = [v for v in VARIANTS if v in variants]
+    # Writing draws every page again: on two cores, forked copies of this process (the laid-out
+    # book in their memory) write the other files while this one writes the first.
+    elsewhere = {v: in_fork(writers[v]) for v in wanted[1:]} if can_fork() else {}
+    out = {v: writers[v]() for v in wanted if v not in elsewhere}
+    out.update({v: result() for v, result in elsewhere.items()})
+    return {v: out[v] for v in wanted}
+
+
+def can_fork() -> bool:
+    """Whether a second process would run beside this one: two cores, fork, not a daemon."""
+    import multiprocessing
+
+    return ((os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
+            and not multiprocessing.current_process().daemon)
+
+
+def in_fork(function):
+    """Start function() in a forked process, which sees this one's memory as it is now (a
+    laid-out book cannot be pickled); return a callable that waits for its result."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+
+    def child() -> None:
+        try:
+            result = (True, function())
+        except BaseException as exc:  # sent back and raised in the parent
+            result = (False, exc)
+        send.send(result)
+
+    process = context.Process(target=child, daemon=True)
+    process.start()
+    send.close()
+
+    def result():
+        try:
+            ok, value = receive.recv()
+        except EOFError:
+            raise RuntimeError(f"the PDF writer process died (exit code {process.exitcode})") from None
+        finally:
+            receive.close()
+            process.join()
+        if not ok:
+            raise value
+        return value
+
+    return result
 
 
 def identifier(laid: Laid, variant: str) -> bytes:
