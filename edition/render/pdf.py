@@ -33,6 +33,7 @@ import os
 import re
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -246,11 +247,16 @@ class Typesetter:
         with timed(timings, "ast"):
             book = PrintBook(self.root)
             ast = book.build()
-        with timed(timings, "html"):
-            body_html = to_html(divisions(ast, "text"), "text", self.moment)
-            front_html = to_html(divisions(ast, "front"), "front", self.moment)
-        with timed(timings, "front"):
-            body_start = first_recto_after(len(self.render(front_html, 1).pages))
+        with ThreadPoolExecutor(1) as pool:
+            # pandoc converts the body (a subprocess: the thread waits without the GIL) while
+            # the front matter is laid out here without page numbers, for its length
+            body_job = pool.submit(to_html, divisions(ast, "text"), "text", self.moment)
+            with timed(timings, "html"):
+                front_html = to_html(divisions(ast, "front"), "front", self.moment)
+            with timed(timings, "front"):
+                body_start = first_recto_after(len(self.render(front_html, 1).pages))
+            with timed(timings, "html"):
+                body_html = body_job.result()
         with timed(timings, "body"):
             body_doc = self.body(body_html, body_start)
             body_part = self.last_part
