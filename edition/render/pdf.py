@@ -23,9 +23,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime as dt
-import functools
 import hashlib
-import inspect
 import io
 import logging
 import mimetypes
@@ -40,6 +38,7 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
+from . import engine
 from .ast import PrintBook, divisions, read_header
 from .pandoc import run_pandoc
 
@@ -167,7 +166,7 @@ class Typesetter:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
-        keep_notes_with_calls()
+        engine.apply()  # notes kept with their calls; tagged PDFs written in linear time
         self.root = tei_root
         self.moment = moment or build_time()
         self.header = read_header(tei_root)
@@ -310,33 +309,6 @@ def first_recto_after(pages: int) -> int:
 
 MAX_BODY_LAYOUTS = 6
 log = logging.getLogger("edition.pdf")
-
-#: the condition in WeasyPrint 70's weasyprint/layout/block.py:_linebox_layout that moves notes away from their calls
-NOTE_REPORT = "report = not context.in_column and can_break_now and not could_break_before"
-
-
-@functools.cache
-def keep_notes_with_calls() -> bool:
-    """Stop WeasyPrint 70 from moving notes already placed on a page to the next one.
-
-    When a line overflows the page and widows/orphans forbid breaking before it, WeasyPrint
-    moves the page's last notes to the next page to make room for the line, stranding their
-    calls (5 notes in a 110-page book; each cost a relayout of the whole body, and some were
-    never repaired). With that one condition off, the paragraph breaks as it would on a page
-    without notes: widows and orphans honoured, the page a line shorter, every note at the foot
-    of the page of its call. Patches the function's source in place, and only if it is the
-    expected one (else the note repairs in `Typesetter.body` still catch what goes wrong).
-    """
-    from weasyprint.layout import block
-
-    source, first_line = inspect.getsourcelines(block._linebox_layout)
-    source = "".join(source)
-    if source.count(NOTE_REPORT) != 1:
-        log.warning("WeasyPrint's line layout is not the expected one: notes may need relayouts")
-        return False
-    patched = "\n" * (first_line - 1) + source.replace(NOTE_REPORT, "report = False")
-    exec(compile(patched, block.__file__, "exec"), block.__dict__)
-    return True
 
 #: what is tried, in turn, for a note that WeasyPrint put on a later page than its call
 REPAIRS = (

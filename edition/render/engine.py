@@ -1,0 +1,72 @@
+"""Two fixes to the engines under the print edition (WeasyPrint 70, pydyf 0.13), applied once per
+process by `apply()`. Each patches one thing, checks first that it patches what it expects, and
+says why; without them notes stray from their calls and long books take quadratic time to write.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import logging
+
+log = logging.getLogger("edition.pdf")
+
+#: the condition in weasyprint/layout/block.py:_linebox_layout that moves notes away from their calls
+NOTE_REPORT = "report = not context.in_column and can_break_now and not could_break_before"
+
+
+def apply() -> None:
+    keep_notes_with_calls()
+    page_references_once()
+
+
+@functools.cache
+def keep_notes_with_calls() -> bool:
+    """Stop WeasyPrint 70 from moving notes already placed on a page to the next one.
+
+    When a line overflows the page and widows/orphans forbid breaking before it, WeasyPrint
+    moves the page's last notes to the next page to make room for the line, stranding their
+    calls (5 notes in a 110-page book; each cost a relayout of the whole body, and some were
+    never repaired). With that one condition off, the paragraph breaks as it would on a page
+    without notes: widows and orphans honoured, the page a line shorter, every note at the foot
+    of the page of its call. Patches the function's source in place, and only if it is the
+    expected one (else the note repairs in `Typesetter.body` still catch what goes wrong).
+    """
+    from weasyprint.layout import block
+
+    source, first_line = inspect.getsourcelines(block._linebox_layout)
+    source = "".join(source)
+    if source.count(NOTE_REPORT) != 1:
+        log.warning("WeasyPrint's line layout is not the expected one: notes may need relayouts")
+        return False
+    patched = "\n" * (first_line - 1) + source.replace(NOTE_REPORT, "report = False")
+    exec(compile(patched, block.__file__, "exec"), block.__dict__)
+    return True
+
+
+@functools.cache
+def page_references_once() -> bool:
+    """Make pydyf's `PDF.page_references` build its tuple once per page count, not per use.
+
+    It is a property that makes a reference for every page of the book each time it is read,
+    and WeasyPrint reads it for every tagged element and link (`Pg`, destinations): writing a
+    tagged PDF took time in pages × elements — 17 s for the 510-page book's reading PDF, twice
+    the untagged print file. Pages are only ever appended to `Kids`, so its length keys the cache.
+    """
+    import pydyf
+
+    original = pydyf.PDF.__dict__.get("page_references")
+    if not isinstance(original, property):
+        log.warning("pydyf's PDF.page_references is not the expected property: left as it is")
+        return False
+
+    def page_references(pdf) -> tuple:
+        kids = pdf.pages["Kids"]
+        cached = pdf.__dict__.get("_page_references")
+        if cached is None or cached[0] is not kids or cached[1] != len(kids):
+            cached = (kids, len(kids), original.fget(pdf))
+            pdf.__dict__["_page_references"] = cached
+        return cached[2]
+
+    pydyf.PDF.page_references = property(page_references, doc=original.__doc__)
+    return True
