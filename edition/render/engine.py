@@ -1,11 +1,13 @@
-"""Two fixes to the engines under the print edition (WeasyPrint 70, pydyf 0.13), applied once per
-process by `apply()`. Each patches one thing, checks first that it patches what it expects, and
-says why; without them notes stray from their calls and long books take quadratic time to write.
+"""Fixes to the engines under the print edition (WeasyPrint 70, pydyf 0.13, Python's collector),
+applied once per process by `apply()`. Each patches one thing, checks first that it patches what
+it expects, and says why; without them notes stray from their calls, long books take quadratic
+time to write, and a tenth of the layout time goes to collecting garbage that is not there.
 """
 
 from __future__ import annotations
 
 import functools
+import gc
 import inspect
 import logging
 
@@ -18,6 +20,20 @@ NOTE_REPORT = "report = not context.in_column and can_break_now and not could_br
 def apply() -> None:
     keep_notes_with_calls()
     page_references_once()
+    collect_less_often()
+
+
+@functools.cache
+def collect_less_often() -> None:
+    """Run Python's cyclic garbage collector after 50,000 new objects rather than 700.
+
+    A layout makes millions of small objects (boxes, styles, glyph runs) that all live until
+    the PDFs are written; every few hundred of them the collector walked the young ones, and
+    every few thousand all of them: 9 % of the seed's layout time (1.84 s → 1.68 s), 8 % of
+    the 463-page book's. Memory grows by the garbage collected later (~100 MB for that book).
+    """
+    _, second, third = gc.get_threshold()
+    gc.set_threshold(50_000, max(second, 20), max(third, 100))
 
 
 @functools.cache
