@@ -66,6 +66,14 @@ def cmd_proof(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from . import bench
+    copies = 2 if args.quick else (bench.BOOK_COPIES if args.copies is None else args.copies)
+    results = bench.run(copies=copies, say=lambda line: print(line, file=sys.stderr, flush=True))
+    print(bench.report(results))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="edition", description="Plain-text essay → critical edition.")
     top.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
@@ -94,6 +102,11 @@ def parser() -> argparse.ArgumentParser:
     proof.add_argument("pdfs", nargs="*", metavar="PDF", help="default: the reading PDFs in build/")
     proof.add_argument("--out", default="build/proofs", help="folder for the PNGs (default: build/proofs)")
     proof.set_defaults(run=cmd_proof)
+
+    bench = commands.add_parser("bench", help="time every stage on the seed and a 500-page book (docs/PERFORMANCE.md)")
+    bench.add_argument("--copies", type=int, help="copies of the seed in the long book (default: ~500 pages)")
+    bench.add_argument("--quick", action="store_true", help="a 2-copy book instead: every figure, sooner")
+    bench.set_defaults(run=cmd_bench)
     return top
 
 

@@ -1,0 +1,103 @@
+"""`edition bench` produces every figure of issue 7 (on small inputs: its targets are checked by
+`make bench` itself, never by timed tests)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from edition import bench
+
+from conftest import SEEDS
+
+LETTER = Path(__file__).parent / "fixtures" / "texts" / "letter.txt"
+OUTPUTS = ("{}.tei.xml", "{}.pdf", "{}-print.pdf", "{}-booklet.pdf", "{}-archival.pdf", "{}.epub")
+
+
+@pytest.fixture(scope="module")
+def small_text(tmp_path_factory) -> Path:
+    """A one-letter text with the seed's registers beside it."""
+    folder = tmp_path_factory.mktemp("small")
+    shutil.copy(LETTER, folder / "letter.txt")
+    for register in ("persons.yaml", "places.yaml", "works.yaml"):
+        shutil.copy(SEEDS / register, folder / register)
+    return folder / "letter.txt"
+
+
+@pytest.fixture(scope="module")
+def measured(small_text) -> dict:
+    return bench.in_fresh_process(bench.measure_text, small_text)
+
+
+def test_every_stage_is_timed(measured):
+    for key, _ in bench.STAGES:
+        assert measured["times"][key] > 0, key
+    laid_out = measured["times"]["ast"] + measured["times"]["html"] + measured["times"]["body"] + measured["times"]["index"]
+    assert laid_out <= measured["times"]["layout"], "the layout's parts are parts of it"
+    assert measured["pages"] >= 7 and measured["body_layouts"] == 1
+
+
+def test_weasyprint_alone_makes_the_same_book(measured):
+    """The overhead ratio compares like with like: WeasyPrint alone, given the final HTML and CSS,
+    makes as many pages as the pipeline did."""
+    assert measured["weasyprint_alone_pages"] == measured["pages"]
+    assert 0 < measured["weasyprint_alone"] < measured["reading_pdf"]
+
+
+def test_peak_memory_is_the_process_own(measured):
+    # a fresh process: the figure is this text's, a few hundred MB at most, not the test session's
+    assert 30 < measured["stage_peak_mb"] < 1024
+
+
+def test_full_build_writes_every_output(small_text, tmp_path):
+    seconds, peak = bench.full_build(small_text, tmp_path)
+    assert seconds > 0 and peak > 30
+    for pattern in OUTPUTS:
+        assert (tmp_path / pattern.format("letter")).stat().st_size > 0
+    assert len(pypdf.PdfReader(tmp_path / "letter.pdf").pages) >= 7
+
+
+def test_peer_makes_a_pdf(small_text, tmp_path):
+    assert bench.peer(small_text, tmp_path) > 0
+    assert len(pypdf.PdfReader(tmp_path / "peer.pdf").pages) >= 1
+
+
+def test_tagging_reads_the_size_asked_for():
+    seconds, found, size = bench.tagging(SEEDS / "stalin-50-years.txt", size=100_000)
+    assert seconds > 0 and size >= 100_000 and found > 100
+
+
+def test_make_figures_read_the_makefile(tmp_path):
+    """Against outputs newer than every input (their content does not matter to make): nothing
+    to do; print.css remakes only the PDFs; the text's YAML remakes everything."""
+    slug = "stalin-50-years"
+    now = time.time()
+    for i, pattern in enumerate(OUTPUTS):
+        path = tmp_path / pattern.format(slug)
+        path.write_bytes(b"")
+        os.utime(path, (now + 10 + i, now + 10 + i))  # the TEI first, then what is made from it
+    figures = bench.make_figures(tmp_path, slug)
+    assert figures["up_to_date"], "make --question: the outputs should be up to date"
+    assert figures["noop"] is not None and figures["noop_ran"] == []
+    assert figures["css"] == ["pdf"]
+    assert figures["yaml"] == ["epub", "pdf", "tei"]
+
+
+def test_report_names_every_figure(measured):
+    text = {**measured, "build": 2.0, "build_peak_mb": 200.0, "peak_mb": 200.0, "s_per_page": 0.2, "kb": 1.0}
+    results = bench.Results(bench.machine(), {"seed": text, "book": dict(text, s_per_page=0.3)}, peer=1.0,
+                            tagging=(0.5, 1000, bench.MB),
+                            make={"noop": 0.1, "noop_ran": [], "css": ["pdf"], "yaml": ["epub", "pdf", "tei"]})
+    report = bench.report(results)
+    for _, label in bench.STAGES:
+        assert label in report
+    for figure in ("full build, all outputs", "peak memory", "overhead ratio, seed", "overhead ratio, book",
+                   "÷ pandoc peer", "nothing changed", "styles/print.css", "the YAML", "seconds per page, book ÷ seed",
+                   "peak memory, book", "tagging names in 1.0 MB", "WeasyPrint 70", "load average"):
+        assert figure in report, figure
+    assert "| seconds per page, book ÷ seed | 0.300 ÷ 0.200 = 1.50 | ≤ 1.25 | **NOT met** |" in report
