@@ -12,8 +12,10 @@ MAKEFLAGS += --jobs=2 --no-builtin-rules
 TEXTS     := $(wildcard seeds/*.txt)
 SLUGS     := $(patsubst seeds/%.txt,%,$(TEXTS))
 REGISTERS := $(wildcard seeds/persons.yaml seeds/places.yaml seeds/works.yaml)
-READER    := $(wildcard edition/*.py edition/schema/*.rng)
-RENDER    := $(wildcard edition/render/*.py)
+# the modules each output is made by (editing bench.py or cli.py remakes nothing)
+READER    := $(addprefix edition/,source.py ingest.py editorial.py apparatus.py names.py spans.py \
+               tei.py build.py errors.py schema/edition.rng)
+RENDER    := $(wildcard edition/render/*.py) edition/typography.py
 TEI       := $(SLUGS:%=$(OUT)/%.tei.xml)
 PDF       := $(SLUGS:%=$(OUT)/%.pdf)
 EPUB      := $(SLUGS:%=$(OUT)/%.epub)
@@ -34,10 +36,10 @@ $(OUT)/%.tei.xml: seeds/%.txt $$(wildcard seeds/$$*.yaml) $(REGISTERS) $(READER)
 	$(BIN)/edition build $< --out $(OUT) --format tei
 
 $(OUT)/%.pdf $(OUT)/%-print.pdf $(OUT)/%-booklet.pdf $(OUT)/%-archival.pdf: \
-		$(OUT)/%.tei.xml $(wildcard styles/print.*) $(RENDER) edition/typography.py
+		$(OUT)/%.tei.xml $(wildcard styles/print.*) $(RENDER)
 	$(BIN)/edition build $< --out $(OUT) --format pdf
 
-$(OUT)/%.epub: $(OUT)/%.tei.xml $(wildcard styles/epub*) $(RENDER) edition/typography.py
+$(OUT)/%.epub: $(OUT)/%.tei.xml $(wildcard styles/epub*) $(RENDER)
 	$(BIN)/edition build $< --out $(OUT) --format epub
 
 ACE := tools/ace/node_modules/.bin/ace-cli
