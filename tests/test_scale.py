@@ -94,3 +94,30 @@ def test_output_of_deep_nesting_parses_again(tmp_path):
     build_and_read_back(tmp_path, "deep.txt", text)
     root = etree.parse(str(tmp_path / "out" / "deep.tei.xml"), tei.safe_parser()).getroot()
     assert max(len(list(node.iterancestors())) for node in root.iter()) < 64
+
+
+def test_a_500_page_book_builds_every_output(tmp_path):
+    """The full build of a ~500-page book (the bench's) completes: every output, the PDF at
+    least 500 pages, the TEI lossless. A subprocess, as a user would run it."""
+    import subprocess
+    import sys
+    import zipfile
+
+    import pypdf
+
+    from edition.bench import BOOK_COPIES, book_generator
+    from edition.build import output_names
+
+    source = book_generator()(tmp_path / "book", BOOK_COPIES)
+    out = tmp_path / "out"
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "edition.cli", "build", str(source), "--out", str(out)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    print(f"\n500-page book: full build in {time.perf_counter() - start:.1f} s")
+    names = output_names(source.stem)
+    assert all((out / name).stat().st_size > 0 for name in names.values())
+    assert len(pypdf.PdfReader(out / names["pdf"]).pages) >= 500
+    assert zipfile.ZipFile(out / names["epub"]).testzip() is None
+    root = tei.parse_tei(out / names["tei"])
+    assert tei.diplomatic(root).encode("utf-8") == source.read_bytes()
