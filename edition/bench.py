@@ -55,15 +55,6 @@ STAGES = (
 )
 
 
-@contextlib.contextmanager
-def timed(times: dict[str, float], key: str):
-    start = time.perf_counter()
-    try:
-        yield
-    finally:
-        times[key] = times.get(key, 0.0) + time.perf_counter() - start
-
-
 def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
     """Peak resident memory (Linux reports KiB)."""
     return resource.getrusage(who).ru_maxrss / 1024
@@ -122,6 +113,7 @@ def measure_text(source: Path, repeats: int = 1) -> dict:
     from .ingest import read_text
     from .names import load_registers
     from .render import pdf
+    from .render.pdf import timed
     from .render.epub import render_epub
     from .render.impose import booklet
     from .source import read_source
