@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import glob
 import multiprocessing
 import os
 import tempfile
@@ -112,10 +113,12 @@ def write_atomic(target: Path, data: bytes) -> None:
         raise
 
 
-def sweep_partial_files(out_dir: Path) -> None:
-    """Remove the temporary files a killed build left beside its targets (write_atomic's)."""
-    for stale in out_dir.glob(".*.part"):
-        stale.unlink(missing_ok=True)
+def sweep_partial_files(out_dir: Path, names: list[str]) -> None:
+    """Remove the temporary files a killed build left beside these targets (write_atomic's) —
+    only these: another build (make -j2) may be writing other targets in the same folder."""
+    for name in names:
+        for stale in out_dir.glob(f".{glob.escape(name)}.*.part"):
+            stale.unlink(missing_ok=True)
 
 
 def output_names(slug: str) -> dict[str, str]:
@@ -170,13 +173,13 @@ def build(sources: list[Path], out_dir: Path, formats: set[str]) -> list[Path]:
     """Build every text; all are rendered before the first file is written, then the manifest."""
     texts = [Text.from_path(path) for path in sources]
     results = [render(text, formats) for text in texts]
-    sweep_partial_files(out_dir)
     written = []
     for built in results:
+        sweep_partial_files(out_dir, list(built.files))
         for name, data in built.files.items():
             write_atomic(out_dir / name, data)
             written.append(out_dir / name)
-    manifest.update(out_dir, [input_files(t) for t in texts], {p: (out_dir / p.name) for p in written})
+    manifest.update(out_dir, [path for text in texts for path in input_files(text)], written)
     return written
 
 

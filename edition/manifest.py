@@ -44,7 +44,7 @@ def _key(path: Path, out_dir: Path) -> str:
         return path.resolve().as_posix()
 
 
-def update(out_dir: Path, inputs: list[list[Path]], outputs: dict) -> Path:
+def update(out_dir: Path, inputs: list[Path], outputs: list[Path]) -> Path:
     """Merge these inputs and outputs into out_dir/manifest.json."""
     from .build import write_atomic  # the one atomic writer
 
@@ -60,11 +60,10 @@ def update(out_dir: Path, inputs: list[list[Path]], outputs: dict) -> Path:
             data = {}
         data["tools"] = tool_versions()
         recorded_inputs = data.setdefault("inputs", {})
-        for group in inputs:
-            for path in group:
-                recorded_inputs[_key(path, out_dir)] = sha256(path)
+        for path in inputs:
+            recorded_inputs[_key(path, out_dir)] = sha256(path)
         recorded_outputs = data.setdefault("outputs", {})
-        for path in outputs.values():
+        for path in outputs:
             recorded_outputs[_key(path, out_dir)] = sha256(path)
         data["inputs"] = dict(sorted(recorded_inputs.items()))
         data["outputs"] = dict(sorted(recorded_outputs.items()))

@@ -108,3 +108,16 @@ def test_a_refused_url_is_a_located_error(monkeypatch, capsys, tmp_path):
     assert capsys.readouterr().err.strip() == \
         f"{pdfmod.CSS_PATH}: error: refusing to fetch http://example.org/x.css: not ours"
     assert not any(tmp_path.iterdir())
+
+
+def test_a_build_sweeps_only_its_own_leftovers(tmp_path):
+    """Leftovers of a killed build of the same target go; another build's work in progress
+    (make -j2 writes the PDFs and the EPUB into one folder at once) is left alone."""
+    from edition.build import build
+
+    mine = tmp_path / f".{SLUG}.tei.xml.abc123.part"
+    theirs = tmp_path / f".{SLUG}.epub.def456.part"
+    for stale in (mine, theirs):
+        stale.write_bytes(b"partial")
+    build([SEED], tmp_path, {"tei"})
+    assert not mine.exists() and theirs.exists()
