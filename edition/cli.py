@@ -31,6 +31,16 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """Run every check a build runs up to the TEI (reader, YAML, registers, apparatus, schema),
+    writing nothing: what an editor runs after each note."""
+    sources = [Path(s) for s in args.sources] or pipeline.default_sources()
+    for path in sources:
+        pipeline.make_tei(pipeline.Text.from_path(path))
+        print(f"{path}: ok")
+    return 0
+
+
 def cmd_text(args: argparse.Namespace) -> int:
     root = tei.parse_tei(Path(args.file))
     tei.validate(root, Path(args.file))  # a file without <text> (or worse) is the editor's to fix
@@ -86,6 +96,10 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--format", type=_formats, default=set(pipeline.FORMATS),
                        help=f"comma-separated, from {','.join(pipeline.FORMATS)} (default: all)")
     build.set_defaults(run=cmd_build)
+
+    check = commands.add_parser("check", help="check texts, their YAML and registers without writing anything")
+    check.add_argument("sources", nargs="*", metavar="SOURCE", help="default: seeds/*.txt")
+    check.set_defaults(run=cmd_check)
 
     text = commands.add_parser("text", help="print the reading or the diplomatic text of a TEI file")
     text.add_argument("file", metavar="FILE.tei.xml")

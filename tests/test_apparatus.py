@@ -217,3 +217,14 @@ def test_works_named_by_title_are_titles(seed_root):
     assert not any("Volkogonov" in text for _, text in titles)
     works = set(seed_root.xpath("//t:listBibl/t:bibl/@xml:id", namespaces=NS))
     assert all(ref[1:] in works for ref, _ in titles)
+
+
+def test_check_reports_without_writing(tmp_path, capsys, monkeypatch):
+    source = make(tmp_path, "notes:\n  - at: second\n    text: x\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", str(source)]) == 0
+    assert capsys.readouterr().out.strip() == f"{source}: ok"
+    (tmp_path / "essay.yaml").write_text("notes:\n  - at: Smolny men\n    text: x\n")
+    assert main(["check", str(source)]) == 2
+    assert 'essay.yaml:2: error: lemma "Smolny men" not found' in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["essay.txt", "essay.yaml", "persons.yaml"]
