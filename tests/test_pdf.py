@@ -495,3 +495,27 @@ def test_long_book_one_body_layout_every_note_at_its_call(tmp_path):
     assert len(notes) > 200
     assert [n for n in notes if dests[n] != dests[f"{n}-call"]] == []
     assert dests["p1"] == laid.front + 1
+
+
+def test_no_widows_or_orphans_in_the_seed(seed_tei):
+    """Every paragraph or list item that a page break splits keeps at least two lines on each
+    page (counted on the laid-out line boxes of the main flow, footnotes aside)."""
+    from weasyprint.formatting_structure import boxes
+
+    laid = pdfmod.Typesetter(etree.parse(str(seed_tei)).getroot()).layout()
+
+    def lines_per_element(page) -> dict:
+        counts: dict = {}
+        for child in page._page_box.children:
+            if type(child).__name__ == "FootnoteAreaBox" or not isinstance(child, boxes.BlockBox):
+                continue
+            for box in child.descendants():
+                if isinstance(box, boxes.LineBox) and box.element is not None and box.element.tag in ("p", "li"):
+                    counts[id(box.element)] = counts.get(id(box.element), 0) + 1
+        return counts
+
+    pages = [lines_per_element(page) for page in laid.document.pages]
+    splits = [(n + 1, pages[n][key], pages[n + 1][key])
+              for n in range(len(pages) - 1) for key in pages[n].keys() & pages[n + 1].keys()]
+    assert len(splits) >= 5, "the seed has paragraphs that run over a page break"
+    assert [s for s in splits if min(s[1:]) < 2] == []
