@@ -497,9 +497,10 @@ def test_long_book_one_body_layout_every_note_at_its_call(tmp_path):
     assert dests["p1"] == laid.front + 1
 
 
-def test_no_widows_or_orphans_in_the_seed(seed_tei):
+def test_no_widows_orphans_or_stranded_headings_in_the_seed(seed_tei):
     """Every paragraph or list item that a page break splits keeps at least two lines on each
-    page (counted on the laid-out line boxes of the main flow, footnotes aside)."""
+    page, and no page ends with a heading (counted on the laid-out line boxes of the main flow,
+    footnotes aside)."""
     from weasyprint.formatting_structure import boxes
 
     laid = pdfmod.Typesetter(etree.parse(str(seed_tei)).getroot()).layout()
@@ -519,3 +520,11 @@ def test_no_widows_or_orphans_in_the_seed(seed_tei):
               for n in range(len(pages) - 1) for key in pages[n].keys() & pages[n + 1].keys()]
     assert len(splits) >= 5, "the seed has paragraphs that run over a page break"
     assert [s for s in splits if min(s[1:]) < 2] == []
+    # and no heading is the last line of a page: it stays with what follows
+    last_lines = []
+    for page in laid.document.pages:
+        tags = [box.element.tag for child in page._page_box.children
+                if type(child).__name__ != "FootnoteAreaBox" and isinstance(child, boxes.BlockBox)
+                for box in child.descendants() if isinstance(box, boxes.LineBox) and box.element is not None]
+        last_lines.append(tags[-1] if tags else None)
+    assert "p" in last_lines and not {"h1", "h2", "h3"} & set(last_lines)
