@@ -23,7 +23,7 @@ from .editorial import Editorial, load_editorial
 from .errors import InputError
 from .ingest import read_text
 from .names import load_registers
-from .source import read_source
+from .source import read_source, source_date_epoch
 
 FORMATS = ("tei", "pdf", "epub")
 
@@ -60,13 +60,8 @@ class Built:
 
 def build_date() -> dt.date:
     """SOURCE_DATE_EPOCH when set (reproducible builds), otherwise today."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        try:
-            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
-        except ValueError:
-            raise InputError(None, None, None, f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds") from None
-    return dt.date.today()
+    epoch = source_date_epoch()
+    return epoch.date() if epoch else dt.date.today()
 
 
 def text_to_tei(text: Text, editorial: Editorial | None = None) -> etree._Element:

@@ -7,6 +7,8 @@ kept on the Source so that the diplomatic text can restore the bytes exactly.
 from __future__ import annotations
 
 import bisect
+import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,3 +107,15 @@ def decode(path: Path, data: bytes) -> Source:
 def read_source(path: str | Path) -> Source:
     path = Path(path)
     return decode(path, read_bytes(path, MAX_SOURCE_BYTES))
+
+
+def source_date_epoch() -> dt.datetime | None:
+    """SOURCE_DATE_EPOCH (reproducible builds) as a UTC moment; None when it is not set."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise InputError("SOURCE_DATE_EPOCH", None, None,
+                         f"{epoch!r} is not a Unix timestamp — set it to whole seconds") from None

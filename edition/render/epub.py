@@ -28,11 +28,11 @@ from lxml import etree
 
 from edition import typography
 from edition.errors import InputError
+from edition.source import source_date_epoch
+from edition.tei import NS, T as TEI
 from edition.render.pandoc import api_version, run_pandoc
 
 STYLES = Path(__file__).resolve().parents[2] / "styles"
-TEI = "{http://www.tei-c.org/ns/1.0}"
-NS = {"t": "http://www.tei-c.org/ns/1.0"}
 OPF_NS = "http://www.idpf.org/2007/opf"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
@@ -160,13 +160,9 @@ def book_info(tei_root: etree._Element) -> BookInfo:
 
 def modified_time(info: BookInfo) -> dt.datetime:
     """dcterms:modified: SOURCE_DATE_EPOCH when set, else the edition's date at midnight UTC."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    epoch = source_date_epoch()
     if epoch:
-        try:
-            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-        except (ValueError, OverflowError):
-            raise InputError("SOURCE_DATE_EPOCH", None, None,
-                             f"{epoch!r} is not a Unix timestamp — set it to whole seconds") from None
+        return epoch
     year, month, day = (list(map(int, info.date.split("-"))) + [1, 1])[:3]
     return dt.datetime(year, month, day, tzinfo=dt.timezone.utc)
 

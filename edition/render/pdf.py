@@ -40,6 +40,7 @@ from lxml import etree
 
 from . import engine
 from .ast import PrintBook, divisions, read_header
+from ..source import source_date_epoch
 from .pandoc import run_pandoc
 
 STYLES = Path(__file__).resolve().parents[2] / "styles"
@@ -98,10 +99,7 @@ def _fetcher_class():
 
 def build_time() -> dt.datetime:
     """SOURCE_DATE_EPOCH when set (reproducible builds), otherwise now; UTC, whole seconds."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    return source_date_epoch() or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
 
 def w3c(moment: dt.datetime) -> str:
