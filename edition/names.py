@@ -17,8 +17,7 @@ from lxml import etree
 
 from . import spans
 from .editorial import Where, check_keys, load_yaml, where
-from .errors import InputError
-from .tei import T, el, sub
+from .tei import el, sub
 
 PERSON_KEYS = {"id": str, "index": str, "born": int, "died": int, "about": str, "forms": list, "not": list}
 PLACE_KEYS = {"id": str, "type": str, "index": str, "about": str, "forms": list, "not": list,

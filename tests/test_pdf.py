@@ -480,7 +480,7 @@ def test_long_book_one_body_layout_every_note_at_its_call(tmp_path):
     note on the page of its call without a repair relayout (it used to strand five, never repaired)."""
     import importlib.util
 
-    from edition import build as build_mod, tei
+    from edition import build as build_mod
 
     spec = importlib.util.spec_from_file_location("make_book", Path(__file__).parents[1] / "bench" / "make_book.py")
     make_book = importlib.util.module_from_spec(spec)

@@ -40,22 +40,11 @@ from typing import Callable, Iterable, Mapping
 from lxml import etree
 
 from .. import typography
+from ..tei import NS, XML_ID, XML_LANG, delimiters, local, rend_tokens
 from .pandoc import api_version
 
-TEI_NS = "http://www.tei-c.org/ns/1.0"
-XML_NS = "http://www.w3.org/XML/1998/namespace"
-XML_ID = f"{{{XML_NS}}}id"
-XML_LANG = f"{{{XML_NS}}}lang"
-NS = {"t": TEI_NS}
 
 TARGETS = ("print", "epub")
-
-#: `@rend` delimiter tokens (docs/encoding.md) and the characters they stand for
-DELIMITERS = {
-    "quot": '"', "apos": "'", "ldquo": "\u201c", "rdquo": "\u201d", "lsquo": "\u2018",
-    "rsquo": "\u2019", "laquo": "\u00ab", "raquo": "\u00bb", "bdquo": "\u201e",
-    "lpar": "(", "rpar": ")",
-}
 
 #: the back matter's divisions, in order: (id, heading)
 BACK_SECTIONS = (
@@ -181,24 +170,6 @@ def stringify(inlines: list) -> str:
         elif t in ("Span", "Link"):
             out.append(stringify(c[1]))
     return "".join(out)
-
-
-# --- TEI helpers -------------------------------------------------------------------
-
-def local(el: etree._Element) -> str:
-    """The local name of a TEI element ('' for comments and processing instructions)."""
-    return etree.QName(el).localname if isinstance(el.tag, str) else ""
-
-
-def rend_tokens(el: etree._Element) -> list[str]:
-    return (el.get("rend") or "").split()
-
-
-def delimiters(el: etree._Element) -> tuple[str, str]:
-    """The source's delimiters around an element, from its `pre-*`/`post-*` rend tokens."""
-    pre = "".join(DELIMITERS[t[4:]] for t in rend_tokens(el) if t.startswith("pre-") and t[4:] in DELIMITERS)
-    post = "".join(DELIMITERS[t[5:]] for t in rend_tokens(el) if t.startswith("post-") and t[5:] in DELIMITERS)
-    return pre, post
 
 
 def ranges(numbers: Iterable[int]) -> list[tuple[int, int]]:
