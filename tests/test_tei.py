@@ -82,3 +82,47 @@ def test_fixture_tei_is_what_the_pipeline_could_emit(path, tei_all):
     root = tei.parse_tei(path)
     tei.validate(root, path)  # the profile, and every ref/corresp pointing at an entry
     assert tei_all.validate(root), [(e.line, e.message) for e in tei_all.error_log][:5]
+
+
+CORPUS_FORMS = Path(__file__).parent / "fixtures" / "corpus-forms.tei.xml"
+
+
+def test_corpus_forms_fixture_has_every_form_of_the_profile():
+    """The fixture the renderers are tested on holds every form docs/encoding.md ("Structure") lists."""
+    root = tei.parse_tei(CORPUS_FORMS)
+    for path in ("//t:titlePage/t:docTitle/t:titlePart[@type='main']/t:lb",
+                 "//t:titlePage/t:docTitle/t:titlePart[@type='sub']", "//t:titlePage/t:byline/t:lb",
+                 "//t:front/t:epigraph/t:cit/t:bibl", "//t:div/t:head/t:lb", "//t:div/t:byline",
+                 "//t:div/t:epigraph/t:cit/t:quote/t:lg/t:l",
+                 "//t:p/t:note[@type='authorial'][@place='foot'][@n][@xml:id]/t:label",
+                 "//t:note[@type='authorial'][@place='foot'][starts-with(t:label, '(*')]",
+                 "//t:p/t:note[@type='editorial']", "//t:anchor[@type='note-source']",
+                 "//t:div[@type='notes']", "//t:div/t:note[@type='authorial'][@place='foot']",
+                 "//t:cit[@type='block'][@n]/t:quote/t:lg/t:l", "//t:cit[@type='block']/t:quote/t:p",
+                 "//t:cit[@type='block']/t:bibl/t:hi", "//t:list[@type='ordered']/t:item[@n]",
+                 "//t:div/t:lg[@n]/t:l", "//t:div/t:closer/t:signed", "//t:div/t:closer/t:dateline",
+                 "//t:div/t:postscript/t:p[@n]", "//t:div/t:floatingText[@type='letter'][@n]",
+                 "//t:floatingText/t:body/t:opener/t:dateline", "//t:floatingText/t:body/t:opener/t:byline",
+                 "//t:floatingText/t:body/t:opener/t:salute", "//t:floatingText/t:body/t:cit[@type='block'][not(@n)]",
+                 "//t:floatingText/t:body/t:lg", "//t:floatingText/t:body/t:closer[count(t:salute) > 1]/t:signed",
+                 "//t:div/t:floatingText/following-sibling::*[1][self::t:bibl]",
+                 "//t:hi[@rend='italic pre-lowbar post-lowbar']"):
+        assert root.xpath(path, namespaces={"t": tei.TEI_NS}), path
+
+
+@pytest.mark.parametrize("change, why", [
+    ("<hi rend=\"italic pre-lowbar post-lowbar\">constant", "<hi rend=\"bold\">constant"),
+    ("rend=\"pre-lpar post-rpar\"><label>(a)", "rend=\"pre-lpar post-brace\"><label>(a)"),
+    ("<p n=\"17\" xml:id=\"p17\">The letters", "<p n=\"17\" xml:id=\"p17\">The<lb/> letters"),
+    ("<l>Men of England, wherefore plough</l>", "<l>Men of England, <frob>wherefore</frob> plough</l>"),
+    ("<anchor type=\"note-source\" corresp=\"#fn2\"/>", "<anchor type=\"other\" corresp=\"#fn2\"/>"),
+    ("<cit type=\"block\"><quote><p rend=\"pre-quot post-quot\">The subject",
+     "<cit type=\"block\" n=\"99\" xml:id=\"p99\"><quote><p rend=\"pre-quot post-quot\">The subject"),
+], ids=["hi-bold", "unknown-delimiter", "lb-in-paragraph", "unknown-element", "anchor-type", "numbered-in-letter"])
+def test_profile_stays_strict(change, why):
+    """What the profile does not list is refused: the renderers would not know it."""
+    text = CORPUS_FORMS.read_text(encoding="utf-8")
+    assert text.count(change) == 1, change
+    root = etree.fromstring(text.replace(change, why).encode())
+    with pytest.raises(InputError, match="edition.rng"):
+        tei.validate(root, CORPUS_FORMS)
