@@ -32,7 +32,9 @@ emendation), the `xml:id` of each `listBibl/bibl`, and `contents`,
 
 from __future__ import annotations
 
+import html
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping
@@ -40,7 +42,7 @@ from typing import Callable, Iterable, Mapping
 from lxml import etree
 
 from .. import typography
-from ..tei import NS, XML_ID, XML_LANG, delimiters, local, rend_tokens
+from ..tei import DELIMITERS, NS, XML_ID, XML_LANG, delimiters, local, rend_tokens
 from .pandoc import api_version
 
 
@@ -172,6 +174,93 @@ def stringify(inlines: list) -> str:
     return "".join(out)
 
 
+def tidy_breaks(inlines: list) -> list:
+    """Inlines without the spaces around a line break (the source's newlines after an `lb`)."""
+    if not any(node["t"] == "LineBreak" for node in inlines):
+        return inlines
+    out: list = []
+    for node in inlines:
+        if node["t"] in ("Space", "SoftBreak") and out and out[-1]["t"] == "LineBreak":
+            continue
+        if node["t"] == "LineBreak":
+            while out and out[-1]["t"] in ("Space", "SoftBreak"):
+                out.pop()
+        out.append(node)
+    return out
+
+
+def without_breaks(inlines: list) -> list:
+    """Inlines with each line break a space: a heading or title set over several lines reads as one
+    line in the contents, running heads and metadata."""
+    out = []
+    for node in inlines:
+        t, c = node["t"], node.get("c")
+        if t == "LineBreak":
+            out.append(Space())
+        elif t in ("Emph", "Strong", "SmallCaps"):
+            out.append({"t": t, "c": without_breaks(c)})
+        elif t == "Span":
+            out.append({"t": t, "c": [c[0], without_breaks(c[1])]})
+        elif t == "Link":
+            out.append({"t": t, "c": [c[0], without_breaks(c[1]), c[2]]})
+        else:
+            out.append(node)
+    return out
+
+
+def caps_class(inlines: list) -> list[str]:
+    """["caps"] for a heading or title the source wrote in capitals: the styles set it in small
+    capitals, letter-spaced, rather than as shouting full capitals."""
+    text = stringify(inlines)
+    return ["caps"] if any(c.isalpha() for c in text) and not any(c.islower() for c in text) else []
+
+
+def without_leading_dash(inlines: list) -> list:
+    """Inlines without the dashes they begin with ("--", "—")."""
+    if inlines and inlines[0]["t"] == "Str":
+        rest = inlines[0]["c"].lstrip("-\u2013\u2014")
+        if rest != inlines[0]["c"]:
+            return trim(([Str(rest)] if rest else []) + inlines[1:])
+    return inlines
+
+
+def note_sign(el: etree._Element) -> str:
+    """The sign an authorial note is called by: its @n as the author wrote it, NFKC-normalised
+    (a superscript "¹" is the figure 1, set as a superscript by the styles like every call)."""
+    return unicodedata.normalize("NFKC", el.get("n") or "").strip() or "*"
+
+
+#: the bracket a note's label opens, and the one that closes it at the note's end
+LABEL_BRACKETS = {"(": ")", "[": "]"}
+
+
+def label_closer(label: etree._Element | None) -> str:
+    """The closing bracket the note's text ends with because its label opened one ("(*Footnote."
+    … ")"), or ''. The label is dropped in the editions, so its bracket must go too."""
+    if label is None:
+        return ""
+    text = "".join(label.itertext()).strip()
+    for opening, closing in LABEL_BRACKETS.items():
+        if text.startswith(opening) and text.count(opening) > text.count(closing):
+            return closing
+    return ""
+
+
+def strip_closer(inlines: list, closer: str) -> list:
+    """Inlines without a final `closer` character (in the last Str, perhaps inside a Span)."""
+    if not closer or not inlines:
+        return inlines
+    last = inlines[-1]
+    if last["t"] == "Str" and last["c"].endswith(closer):
+        rest = last["c"][: -len(closer)]
+        return trim(inlines[:-1] + ([Str(rest)] if rest else []))
+    if last["t"] in ("Span",):
+        return inlines[:-1] + [{"t": "Span", "c": [last["c"][0], strip_closer(last["c"][1], closer)]}]
+    if last["t"] in ("Emph", "Strong", "SmallCaps"):
+        return inlines[:-1] + [{"t": last["t"], "c": strip_closer(last["c"], closer)}]
+    return inlines
+
+
 def ranges(numbers: Iterable[int]) -> list[tuple[int, int]]:
     """Sorted, deduplicated numbers as (first, last) runs of consecutive values."""
     runs: list[list[int]] = []
@@ -185,6 +274,23 @@ def ranges(numbers: Iterable[int]) -> list[tuple[int, int]]:
 
 #: punctuation that a note call is set after
 CALL_AFTER = re.compile(r"[.,;:!?)\]]+")
+
+
+#: how the editions mark an author's footnote, apart from the editors' numbered notes
+AUTHORS_NOTE = "[Author\u2019s note.]"
+#: a stanza of at most this many lines is kept on one page
+SHORT_VERSE = 8
+
+
+def shown_delimiters(el: etree._Element, hidden: tuple[str, ...] = ()) -> tuple[str, str]:
+    """The delimiters of an element's `pre-*`/`post-*` tokens, except those the layout replaces
+    (the underscores around an italic)."""
+    pre, post = [], []
+    for token in rend_tokens(el):
+        kind, _, name = token.partition("-")
+        if kind in ("pre", "post") and name in DELIMITERS and name not in hidden:
+            (pre if kind == "pre" else post).append(DELIMITERS[name])
+    return "".join(pre), "".join(post)
 
 
 def text_of(el: etree._Element) -> str:
@@ -242,6 +348,17 @@ class BookInfo:
     source: str = ""
     editors: str = ""
     keywords: list[str] = field(default_factory=list)
+
+
+@dataclass
+class TitlePage:
+    """The title page's lines as inlines: the title (line breaks kept), subtitles, bylines."""
+
+    title: list
+    subtitles: list[list]
+    bylines: list[list]
+    own_title: bool = False  # the title and subtitles are the source's title page's
+    own_bylines: bool = False  # the bylines are the source's title page's (not the header's author)
 
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -355,6 +472,7 @@ class Book:
         self._anchoring = True  # names are index mentions (not in the back matter)
         self._letters = 0
         self._unit_notes = 0  # editorial notes called in the current unit
+        self._epigraphs = 0
         self.inline_handlers: dict[str, Callable] = {
             "persName": self.name, "placeName": self.name, "orgName": self.name,
             "note": self.note_element, "gap": self.gap, "supplied": self.supplied,
@@ -362,11 +480,14 @@ class Book:
             "biblScope": self.plain, "choice": self.choice, "hi": self.hi,
             "foreign": self.foreign, "emph": self.emph, "lb": self.lb, "q": self.q,
             "quote": self.q, "date": self.plain, "num": self.plain, "name": self.plain,
-            "rs": self.plain,
+            "rs": self.plain, "anchor": self.anchor, "label": self.plain,
         }
         self.block_handlers: dict[str, Callable] = {
             "p": self.p, "div": self.div, "cit": self.cit, "list": self.list_,
-            "epigraph": self.epigraph, "head": self.unexpected, "floatingText": self.unexpected,
+            "epigraph": self.epigraph, "head": self.unexpected, "lg": self.lg,
+            "floatingText": self.letter_with_source, "bibl": self.bibl_block, "byline": self.byline,
+            "closer": self.closer, "postscript": self.postscript, "anchor": self.anchor,
+            "note": self.note_block,
         }
 
     # the whole book
@@ -418,6 +539,14 @@ class Book:
             meta["date"] = {"t": "MetaString", "c": h.date}
         if h.keywords:
             meta["keywords"] = {"t": "MetaList", "c": [inl(k) for k in h.keywords]}
+        page = self.title_page()  # the source's own title page, for the EPUB's (pandoc makes it from metadata)
+        if page.own_title:
+            meta["title-page-title"] = {"t": "MetaInlines", "c": page.title}
+            meta["title-page-subtitles"] = {"t": "MetaList", "c": [
+                {"t": "MetaInlines", "c": s} for s in page.subtitles]}
+        if page.own_bylines:
+            meta["title-page-bylines"] = {"t": "MetaList", "c": [
+                {"t": "MetaInlines", "c": b} for b in page.bylines]}
         return meta
 
     # text
@@ -475,10 +604,10 @@ class Book:
     def begin_unit(self, el: etree._Element) -> list:
         """Start a paragraph-level unit: reset the quote context, return its number mark."""
         self._prev = " "
-        self._unit_notes = 0
         n = el.get("n")
         if n is None:
-            return []
+            return []  # a part of a unit (a quotation in a letter): still the letter's notes
+        self._unit_notes = 0
         self._para = n
         return [Span(attr("", ["pn"]), [Str(n)])] + self.unit_number_separator()
 
@@ -499,15 +628,19 @@ class Book:
         return [Div(self.unit_attr(el, "para"), [Para(inlines)])]
 
     def div(self, el: etree._Element) -> list:
-        """A section: its heading (level 2, anchored) and its blocks."""
+        """A section: its heading (level 2, anchored; its lines kept) and its blocks. The contents
+        list it on one line. A notes section left with only the anchors of where its notes stood
+        prints nothing: those notes are footnotes at their markers now."""
         kids = self.children(el)
+        if el.get("type") == "notes" and all(local(k) in ("head", "anchor") for k in kids):
+            return []
         blocks: list = []
         ident = el.get(XML_ID) or ""
         if kids and local(kids[0]) == "head":
             self._prev = " "
             heading = self.content(kids[0])
-            self.sections.append((ident, heading))
-            blocks.append(Header(2, attr(ident), heading))
+            self.sections.append((ident, without_breaks(heading)))
+            blocks.append(Header(2, attr(ident, caps_class(heading)), heading))
             kids = kids[1:]
         for child in kids:
             blocks += self.block(child)
@@ -528,24 +661,68 @@ class Book:
             ident = el.get(XML_ID) or f"letters-{self._letters}"
             return [Div(attr(ident, ["letters"]), body + self.source_line(bibls))]
         mark = self.begin_unit(el)
-        paras = []
-        for i, child in enumerate(self.children(quote)):
-            if local(child) != "p":
-                raise UnknownElement(child, "in a block quotation")
-            if i:
-                self._prev = " "
-            paras.append(Para((mark if i == 0 else []) + self.content(child)))
-        if not paras:  # a quotation written as one run of text
-            paras = [Para(mark + self.content(quote))]
+        paras = self.quote_blocks(quote, mark)
         return [Div(self.unit_attr(el, "blockquote"), [BlockQuote(paras)] + self.source_line(bibls))]
 
+    def quote_blocks(self, quote: etree._Element, mark: list) -> list:
+        """A quotation's blocks: its paragraphs and stanzas, or the one run of text it is written as;
+        `mark` (the unit's number) begins the first."""
+        kids = [k for k in quote if isinstance(k.tag, str)]
+        if not any(local(k) in ("p", "lg") for k in kids):  # a quotation written as one run of text
+            self._prev = " "
+            return [Para(mark + self.content(quote))]
+        out = []
+        for i, child in enumerate(self.children(quote)):
+            first = mark if i == 0 else []
+            self._prev = " "
+            if local(child) == "p":
+                out.append(Para(first + self.content(child)))
+            elif local(child) == "lg":
+                out.append(Div(attr("", self.verse_classes(child)), self.verse_lines(child, first)))
+            else:
+                raise UnknownElement(child, "in a quotation")
+        return out
+
     def source_line(self, bibls: list[etree._Element]) -> list:
-        """The citation after a block quotation, letter or epigraph, on its own line."""
+        """The citation after a block quotation, letter or epigraph, on its own line. The styles set
+        the dash before it; the source's own ("--New York Commercial") is left out."""
         out = []
         for b in bibls:
             self._prev = " "
-            out.append(Div(attr("", ["source"]), [Para(self.content(b))]))
+            out.append(Div(attr("", ["source"]), [Para(without_leading_dash(self.content(b)))]))
         return out
+
+    def bibl_block(self, el: etree._Element) -> list:
+        """A citation between blocks: a letter's source line (already set with its letter), else a
+        source line of its own."""
+        if self.letter_before(el) is not None:
+            return []
+        return self.source_line([el])
+
+    @staticmethod
+    def letter_before(bibl: etree._Element) -> etree._Element | None:
+        """The floatingText a bibl follows (perhaps after other bibls), or None."""
+        for before in bibl.itersiblings(preceding=True):
+            if not isinstance(before.tag, str):
+                continue
+            if local(before) == "floatingText":
+                return before
+            if local(before) != "bibl":
+                return None
+        return None
+
+    def letter_with_source(self, ft: etree._Element) -> list:
+        """A letter standing in the text, with the citation right after it as its source line:
+        set as the quoted letters are (indented, salutation and signature as in a letter)."""
+        bibls = []
+        for after in ft.itersiblings():
+            if not isinstance(after.tag, str):
+                continue
+            if local(after) != "bibl":
+                break
+            bibls.append(after)
+        self._letters += 1
+        return [Div(attr(f"letters-{self._letters}", ["letters"]), [self.letter(ft)] + self.source_line(bibls))]
 
     def letter(self, ft: etree._Element) -> dict:
         """One letter: salutation, paragraphs and signature set as a letter."""
@@ -558,19 +735,41 @@ class Book:
         blocks: list = []
         for part in self.children(body[0]):
             name = local(part)
+            first = mark if not blocks else []
             if name in ("opener", "closer"):
+                lines = []
                 for line in self.children(part):
-                    if local(line) not in ("salute", "signed", "dateline", "p"):
+                    if local(line) not in ("salute", "signed", "dateline", "byline", "p"):
                         raise UnknownElement(line, f"in a letter's {name}")
                     self._prev = " "
-                    inl = (mark if not blocks else []) + self.content(line)
-                    blocks.append(Div(attr("", [local(line)]), [Para(inl)]))
+                    inl = (mark if not blocks and not lines else []) + self.content(line)
+                    lines.append(Div(attr("", [local(line)]), [Para(inl)]))
+                blocks.append(Div(attr("", [name]), lines))
             elif name == "p":
                 self._prev = " "
-                blocks.append(Para((mark if not blocks else []) + self.content(part)))
+                blocks.append(Para(first + self.content(part)))
+            elif name == "cit":
+                blocks += self.letter_quotation(part, first)
+            elif name == "lg":
+                blocks.append(Div(attr("", self.verse_classes(part)), self.verse_lines(part, first)))
+            elif name == "list":
+                blocks += self.list_(part)
+            elif name in ("anchor", "note"):
+                blocks += self.block(part)
             else:
                 raise UnknownElement(part, "in a letter")
         return Div(self.unit_attr(ft, "letter"), blocks)
+
+    def letter_quotation(self, cit: etree._Element, mark: list) -> list:
+        """A quotation inside a letter: indented like any block quotation, not numbered (the letter
+        is the unit)."""
+        kids = self.children(cit)
+        quotes = [k for k in kids if local(k) == "quote"]
+        bibls = [k for k in kids if local(k) == "bibl"]
+        if len(quotes) != 1 or len(quotes) + len(bibls) != len(kids):
+            raise UnknownElement(cit, "(a cit is one quote and its bibl)")
+        return [Div(attr("", ["blockquote"]), [BlockQuote(self.quote_blocks(quotes[0], mark))]
+                    + self.source_line(bibls))]
 
     def list_(self, el: etree._Element) -> list:
         """A list: one item per paragraph-level unit."""
@@ -583,7 +782,8 @@ class Book:
             items.append([Div(self.unit_attr(item, "item"), [Plain(inlines)])])
             items[-1] += self._pending
             self._pending = []
-        return [Div(attr(el.get(XML_ID) or "", ["list"]), [BulletList(items)])]
+        classes = ["list"] + (["ordered"] if el.get("type") == "ordered" else [])
+        return [Div(attr(el.get(XML_ID) or "", classes), [BulletList(items)])]
 
     def epigraph(self, el: etree._Element) -> list:
         """The epigraph: the quotation, then its source."""
@@ -597,16 +797,83 @@ class Book:
                 if local(k) not in ("quote", "bibl"):
                     raise UnknownElement(k, "in an epigraph's cit")
             for q in (k for k in kids if local(k) == "quote"):
-                self._prev = " "
-                blocks.append(BlockQuote([Para(self.content(q))]))
+                blocks.append(BlockQuote(self.quote_blocks(q, [])))
             blocks += self.source_line([k for k in kids if local(k) == "bibl"])
-        return [Div(attr("epigraph", ["epigraph"]), blocks)]
+        self._epigraphs += 1
+        ident = "epigraph" if self._epigraphs == 1 else f"epigraph-{self._epigraphs}"
+        return [Div(attr(ident, ["epigraph"]), blocks)]
+
+    def lg(self, el: etree._Element) -> list:
+        """Verse standing in the text: a unit (numbered like a paragraph), one line per `l`."""
+        mark = self.begin_unit(el)
+        lines = self.verse_lines(el, mark)
+        return [Div(self.unit_attr(el, *self.verse_classes(el)), lines)]
+
+    @staticmethod
+    def verse_classes(el: etree._Element) -> list[str]:
+        """`verse`, and `short` for a stanza short enough to be kept on one page."""
+        lines = [k for k in el if isinstance(k.tag, str)]
+        return ["verse"] + (["short"] if len(lines) <= SHORT_VERSE else [])
+
+    def verse_lines(self, lg: etree._Element, mark: list) -> list:
+        """One block per line of verse (a line too long for the measure hangs), `mark` on the first.
+        Each line starts a new quote context: the line end is a space."""
+        out = []
+        for i, l in enumerate(self.children(lg)):
+            if local(l) == "lg":  # a stanza of a poem
+                out.append(Div(attr("", ["stanza"]), self.verse_lines(l, mark if i == 0 else [])))
+                continue
+            if local(l) != "l":
+                raise UnknownElement(l, "in verse")
+            self._prev = " "
+            out.append(Div(attr("", ["l"]), [Plain((mark if i == 0 else []) + self.content(l))]))
+        return out
+
+    def byline(self, el: etree._Element) -> list:
+        """A byline under a section's heading: set like an author line, its own line breaks kept."""
+        self._prev = " "
+        return [Div(attr("", ["byline"]), [Para(self.content(el))])]
+
+    def closer(self, el: etree._Element) -> list:
+        """A signature, dateline or salutation closing a section (not in a letter): a signature
+        block, each line on its own."""
+        lines = []
+        for line in self.children(el):
+            if local(line) not in ("signed", "dateline", "salute"):
+                raise UnknownElement(line, "in a closer")
+            self._prev = " "
+            lines.append(Div(attr("", [local(line)]), [Para(self.content(line))]))
+        return [Div(attr("", ["closer"]), lines)]
+
+    def postscript(self, el: etree._Element) -> list:
+        """A postscript: paragraphs after the signature, numbered units like every paragraph."""
+        blocks: list = []
+        for p in self.children(el):
+            if local(p) != "p":
+                raise UnknownElement(p, "in a postscript")
+            blocks += self.block(p)
+        return [Div(attr("", ["postscript"]), blocks)]
+
+    def anchor(self, el: etree._Element) -> list:
+        """Where an authorial note stood in the source (it is printed at its marker): nothing."""
+        if el.get("type") != "note-source":
+            raise UnknownElement(el, f"with type={el.get('type')!r}")
+        return []
+
+    def note_block(self, el: etree._Element) -> list:
+        """An author's note whose marker was not found, standing between blocks: a small paragraph
+        in place, with its label as the author wrote it."""
+        if el.get("type") != "authorial":
+            raise UnknownElement(el, "between blocks")
+        self._prev = " "
+        ident = el.get(XML_ID) or ""
+        return [Div(attr(ident, ["authorial-note-block"]), [Para(self.content(el))])]
 
     # inline content
 
     def content(self, el: etree._Element) -> list:
         """The inlines of a block's mixed content (its delimiters are replaced by the layout)."""
-        return trim(self.mixed(el))
+        return trim(tidy_breaks(self.mixed(el)))
 
     def inner(self, el: etree._Element) -> list:
         """The inlines of an inline element, with the source's delimiters around them."""
@@ -668,7 +935,9 @@ class Book:
         return [Span(attr("", ["authorial-note"]), self.inner(el))]
 
     def note_content(self, el: etree._Element) -> list:
-        """The inlines of an editorial note, typeset in their own quote context."""
+        """The inlines of a footnote, typeset in their own quote context. An author's note loses its
+        label (the call shows the sign) and the bracket the label opened, and is marked as the
+        author's, apart from the editors' notes."""
         self._unit_notes += 1
         saved = self._prev
         self._prev = " "
@@ -677,10 +946,28 @@ class Book:
             out: list = []
             for i, p in enumerate(parts):
                 out += ([Space()] if i else []) + self.content(p)
+        elif el.get("type") == "authorial":
+            out = self.authorial_note_text(el)
         else:
             out = self.content(el)
         self._prev = saved
         return out
+
+    def authorial_note_text(self, el: etree._Element) -> list:
+        """An author's footnote without its label and the bracket it opened, then "[Author's note.]"."""
+        label = next((k for k in el if isinstance(k.tag, str) and local(k) == "label"), None)
+        out: list = []
+        if el.text and label is None:
+            out += self.text_run(el.text)
+        for child in el:
+            if child is label:
+                self._prev = " "
+            elif isinstance(child.tag, str):
+                out += self.inline(child)
+            if child.tail:
+                out += self.text_run(child.tail)
+        out = strip_closer(trim(out), label_closer(label))
+        return out + [Space(), Span(attr("", ["note-owner"]), words(AUTHORS_NOTE))]
 
     def gap(self, el: etree._Element) -> list:
         """An omission: […]."""
@@ -700,8 +987,11 @@ class Book:
         return [Emph(self.inner(el))]
 
     def hi(self, el: etree._Element) -> list:
+        """Emphasis. The underscores of `_italic_` (pre-/post-lowbar) are what the italic replaces:
+        they are not printed."""
         rend = set(rend_tokens(el))
-        inner = self.inner(el)
+        pre, post = shown_delimiters(el, hidden=("lowbar",))
+        inner = (self.text_run(pre) if pre else []) + self.mixed(el) + (self.text_run(post) if post else [])
         if rend & {"italic", "i", "it"}:
             return [Emph(inner)]
         if rend & {"bold", "b"}:
@@ -842,17 +1132,50 @@ class Book:
 
     # front matter
 
+    def title_page(self) -> TitlePage:
+        """What the title page shows of the text's title: the source's own title page where it has
+        one of its own (its lines, subtitles, bylines), else the header's title and author.
+
+        A source title page that only repeats the title on one line (the seed's) leaves the header's
+        form, whose "Main: subtitle" is split in two."""
+        norm = lambda s: words(typography.normalise(s, lang=self.lang))  # noqa: E731
+        main, _, sub = self.header.title.partition(": ")
+        out = TitlePage(norm(main), [norm(sub)] if sub else [],
+                        [norm(self.header.author)] if self.header.author else [])
+        found = self.root.xpath("t:text/t:front/t:titlePage", namespaces=NS)
+        if not found:
+            return out
+        page = found[0]
+        anchoring, self._anchoring = self._anchoring, False  # names on the title page are not mentions
+
+        def lines(el: etree._Element) -> list:
+            self._prev = " "
+            return self.content(el)
+
+        mains = page.xpath("t:docTitle/t:titlePart[@type='main']", namespaces=NS)
+        subs = page.xpath("t:docTitle/t:titlePart[@type='sub']", namespaces=NS)
+        if mains and (subs or mains[0].xpath("t:lb", namespaces=NS)):
+            out.title, out.subtitles = lines(mains[0]), [lines(s) for s in subs]
+            out.own_title = True
+        bylines = page.xpath("t:byline", namespaces=NS)
+        if bylines:
+            out.bylines = [lines(b) for b in bylines]
+            out.own_bylines = True
+        self._anchoring = anchoring
+        return out
+
     def front(self) -> list:
         """Half-title, title page, imprint, contents."""
         h = self.header
         main, _, sub = h.title.partition(": ")
         norm = lambda s: words(typography.normalise(s, lang=self.lang))  # noqa: E731
         half = Div(attr("half-title", ["half-title"]), [Para(norm(main))])
-        title_blocks = [Header(1, attr("title", ["title"]), norm(main))]
-        if sub:
-            title_blocks.append(Div(attr("", ["subtitle"]), [Para(norm(sub))]))
-        if h.author:
-            title_blocks.append(Div(attr("", ["author"]), [Para(norm(h.author))]))
+        page = self.title_page()
+        title_blocks = [Header(1, attr("title", ["title"] + caps_class(page.title)), page.title)]
+        for subtitle in page.subtitles:
+            title_blocks.append(Div(attr("", ["subtitle"] + caps_class(subtitle)), [Para(subtitle)]))
+        for byline in page.bylines:
+            title_blocks.append(Div(attr("", ["author"]), [Para(byline)]))
         if h.subtitle:
             title_blocks.append(Div(attr("", ["edition-title"]), [Para(norm(h.subtitle))]))
         if h.editors:
@@ -893,6 +1216,17 @@ class Book:
         items = [[Plain([Link(heading, f"#{ident}")] + self.contents_locator(ident))] for ident, heading in entries]
         return Div(attr("contents", ["contents"]), [
             Header(2, attr("contents-title"), words("Contents")), BulletList(items)])
+
+    @staticmethod
+    def note_identity(el: etree._Element) -> tuple[str, str, list[str]]:
+        """A footnote's anchor, the sign that calls it, and its classes: the editors' notes are
+        numbered (`nN`), the author's called by the author's own sign (`fnN`, class `authorial`)."""
+        if el.get("type") == "authorial":
+            n = note_sign(el)
+            ident = el.get(XML_ID) or f"fn-{n}"
+            return ident, n, ["authorial"]
+        ident = el.get(XML_ID) or f"n{el.get('n')}"
+        return ident, el.get("n") or ident.lstrip("n"), []
 
     # target hooks: overridden by PrintBook and EpubBook
 
@@ -935,12 +1269,12 @@ class PrintBook(Book):
     target = "print"
 
     def note(self, el: etree._Element) -> list:
-        """An inline span at the call; the CSS floats it to the foot of the page."""
-        ident = el.get(XML_ID) or f"n{el.get('n')}"
-        n = el.get("n") or ident.lstrip("n")
+        """An inline span at the call; the CSS floats it to the foot of the page. An author's note
+        is called by the author's sign and marked `authorial`; the editors' keep their numbers."""
+        ident, n, classes = self.note_identity(el)
         body = self.note_content(el)
         return [Span(attr(f"{ident}-call", ["note-call"]), []),
-                Span(attr(ident, ["footnote"], n=n), body)]
+                Span(attr(ident, ["footnote"] + classes, n=n), body)]
 
     def page_links(self, anchors: list[str]) -> list:
         """Page numbers of anchors: ascending, each page once, consecutive pages as ranges."""
@@ -994,18 +1328,19 @@ class EpubBook(Book):
 
     def note(self, el: etree._Element) -> list:
         """A noteref at the call; the aside (with a backlink) follows the block."""
-        ident = el.get(XML_ID) or f"n{el.get('n')}"
-        n = el.get("n") or ident.lstrip("n")
+        ident, n, classes = self.note_identity(el)
         body = self.note_content(el)
-        self._pending += self.note_aside(ident, n, body)
+        self._pending += self.note_aside(ident, n, body, classes)
+        sign = html.escape(n)
         return [RawInline(
-            f'<a epub:type="noteref" role="doc-noteref" id="{ident}-ref" href="#{ident}">{n}</a>')]
+            f'<a epub:type="noteref" role="doc-noteref" id="{ident}-ref" href="#{ident}">{sign}</a>')]
 
-    def note_aside(self, ident: str, n: str, body: list) -> list:
+    def note_aside(self, ident: str, n: str, body: list, classes: list[str] = ()) -> list:
         """The note itself: `<aside epub:type="footnote">`, number linking back to the call."""
+        cls = f' class="{" ".join(classes)}"' if classes else ""
         return [
-            RawBlock(f'<aside epub:type="footnote" role="doc-footnote" id="{ident}">'),
-            Para([RawInline(f'<a href="#{ident}-ref" role="doc-backlink">{n}.</a>'), Space()] + body),
+            RawBlock(f'<aside epub:type="footnote" role="doc-footnote" id="{ident}"{cls}>'),
+            Para([RawInline(f'<a href="#{ident}-ref" role="doc-backlink">{html.escape(n)}.</a>'), Space()] + body),
             RawBlock("</aside>"),
         ]
 

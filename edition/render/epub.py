@@ -407,13 +407,17 @@ def _with_notes_at_end(blocks: list) -> list:
 
 #: epub:type (and ARIA role) of the blocks the shared AST marks with a class, by class
 SEMANTICS = {"epigraph": ("epigraph", "doc-epigraph"), "letter": ("z3998:letter", None),
-             "salute": ("z3998:salutation", None), "signed": ("z3998:signature", None)}
+             "salute": ("z3998:salutation", None), "signed": ("z3998:signature", None),
+             "verse": ("z3998:verse", None)}
 
 
 def _semantic(blocks: list) -> list:
     """Blocks with epub:type (and role) on epigraphs and letters; quoted letters inside a blockquote."""
     out = []
     for block in blocks:
+        if block["t"] == "BlockQuote":  # verse quoted, a letter's quotation
+            out.append({"t": "BlockQuote", "c": _semantic(block["c"])})
+            continue
         if block["t"] != "Div":
             out.append(block)
             continue
@@ -464,10 +468,17 @@ def epub_ast(ast: dict, info: BookInfo) -> dict:
     return {"blocks": chapters + back, "imprint": imprint}
 
 
+#: the shared AST's metadata that the EPUB title page template sets (ast.Book.title_page)
+TITLE_PAGE_META = ("title-page-title", "title-page-subtitles", "title-page-bylines")
+
+
 def package_epub(ast: dict, info: BookInfo) -> bytes:
     """An EPUB 3 from the shared book AST and the book's metadata: pandoc's writer, then `finish_epub`."""
     shaped = epub_ast(ast, info)
     meta = pandoc_metadata(info)
+    for key in TITLE_PAGE_META:  # the title page's lines, from the source's own title page
+        if key in ast.get("meta", {}):
+            meta[key] = ast["meta"][key]
     if shaped["imprint"]:
         meta["imprint"] = {"t": "MetaBlocks", "c": shaped["imprint"]}
     document = {"pandoc-api-version": api_version(), "meta": meta, "blocks": shaped["blocks"]}
@@ -539,7 +550,7 @@ def finish_epub(epub: bytes, info: BookInfo, cover: bytes) -> bytes:
         files[name] = _index_semantics(_title_page(files[name]))
     nav_name = base + opf.xpath("//o:manifest/o:item[contains(concat(' ', @properties, ' '), ' nav ')]/@href",
                                 namespaces={"o": OPF_NS})[0]
-    files[nav_name] = _landmarks(files[nav_name], files, spine, nav_name)
+    files[nav_name] = _landmarks(_toc_on_one_line(files[nav_name]), files, spine, nav_name)
     order = ["mimetype", "META-INF/container.xml", opf_name]
     names = order + [n for n in files if n not in order]
     return _zip(files, names, modified_time(info))
@@ -660,6 +671,24 @@ def _wrap_index_term(li: etree._Element) -> None:
     span.tail = head[len(term):]
     li.text = None
     li.insert(0, span)
+
+
+def _toc_on_one_line(nav: bytes) -> bytes:
+    """The contents without the line breaks of headings set over several lines ("II.<br/>PROLETARIANS"):
+    pandoc copies a heading's inlines into its entry; an entry reads as one line, as in print."""
+    doc = etree.fromstring(nav)
+    breaks = doc.xpath("//h:nav//h:a//h:br", namespaces={"h": XHTML_NS})
+    if not breaks:
+        return nav
+    for br in breaks:
+        parent, previous = br.getparent(), br.getprevious()
+        tail = " " + (br.tail or "").lstrip()
+        if previous is not None:
+            previous.tail = (previous.tail or "").rstrip() + tail
+        else:
+            parent.text = (parent.text or "").rstrip() + tail
+        parent.remove(br)
+    return etree.tostring(doc, xml_declaration=True, encoding="UTF-8", doctype="<!DOCTYPE html>")
 
 
 LANDMARK_LABELS = {"cover": "Cover", "titlepage": "Title page", "toc": "Contents",
