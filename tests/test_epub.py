@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+import unicodedata
 import uuid
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -502,3 +503,105 @@ def test_cover_alt_says_what_the_cover_shows():
     alt = cover_alt(info)
     for part in ("T", "A. Author", "A critical edition", "The Editors"):
         assert part in alt
+
+
+# --- the forms of real essays (corpus-forms: title page, authorial notes, verse, letters …) ---------
+
+FORMS = Path(__file__).parent / "fixtures" / "corpus-forms.tei.xml"
+XML_ID = f"{{{tei.XML_NS}}}id"
+
+
+@pytest.fixture(scope="module")
+def forms_root() -> etree._Element:
+    return etree.parse(str(FORMS)).getroot()
+
+
+@pytest.fixture(scope="module")
+def forms_book(forms_root) -> Book:
+    return Book(render_epub(forms_root))
+
+
+def forms_footnotes(root: etree._Element) -> list:
+    """The notes the EPUB pops up: the editors', and the author's that stand at a marker in the text."""
+    return root.xpath("//t:text//t:note[@place='foot'][@type='editorial' or not(parent::t:div or parent::t:body)]",
+                      namespaces=NS)
+
+
+def forms_note_words(note: etree._Element) -> list[str]:
+    """A note's words as the editions print them: without the author's label."""
+    kept = [note.text or ""] if note.find("t:label", NS) is None else []
+    for child in note:
+        if etree.QName(child).localname != "label":
+            kept.append("".join(child.itertext()))
+        kept.append(child.tail or "")
+    return words(" ".join(kept))
+
+
+def forms_text_words(root: etree._Element) -> list[str]:
+    """The text's words outside its footnotes and title page (and the notes section left with only
+    the anchors of where its notes stood)."""
+    skip = set(forms_footnotes(root)) | set(root.xpath(
+        "//t:titlePage | //t:div[@type='notes'][not(*[not(self::t:head or self::t:anchor)])]", namespaces=NS))
+    parts: list[str] = []
+
+    def walk(el):
+        if el not in skip:
+            parts.append(el.text or "")
+            for child in el:
+                if isinstance(child.tag, str):
+                    walk(child)
+                else:
+                    parts.append(child.tail or "")
+        parts.append(el.tail or "")
+
+    walk(root.find("t:text", NS))
+    return words(" ".join(parts))
+
+
+def test_forms_epubcheck_reports_nothing(forms_book):
+    assert_epubcheck_clean(forms_book)
+
+
+def test_forms_every_word_of_the_text_in_spine_order(forms_root, forms_book):
+    expected = forms_text_words(forms_root)
+    read = words(" ".join(reading_text(forms_book, name) for name in forms_book.spine[2:]))  # after the title page
+    missing = first_missing(expected, read)
+    assert missing is None, f"word {missing} {expected[missing]!r} not found in order"
+    assert "footnotes" not in read
+
+
+def test_forms_authorial_notes_pop_up_with_their_sign(forms_root, forms_book):
+    notes = forms_footnotes(forms_root)
+    refs = [(n, a) for n in forms_book.spine for a in forms_book.xhtml(n).xpath("//h:a[@e:type='noteref']", namespaces=H)]
+    assert [a.get("href").lstrip("#") for _, a in refs] == [n.get(XML_ID) for n in notes]
+    for (name, ref), note in zip(refs, notes):
+        authorial = note.get("type") == "authorial"
+        sign = unicodedata.normalize("NFKC", note.get("n"))
+        assert text_of(ref) == sign
+        aside = resolve(forms_book, name, ref.get("href"))
+        assert aside is not None and aside.get(EPUB_TYPE) == "footnote"
+        assert ("authorial" in (aside.get("class") or "")) == authorial
+        back = aside.xpath(".//h:a[@role='doc-backlink']", namespaces=H)
+        assert len(back) == 1 and text_of(back[0]) == f"{sign}."
+        assert resolve(forms_book, name, back[0].get("href")).get("id") == ref.get("id")
+        expected = forms_note_words(note) + (["author", "s", "note"] if authorial else [])
+        assert words(text_of(aside))[len(words(sign)):] == expected, note.get(XML_ID)
+
+
+def test_forms_title_page_contents_and_numbers(forms_root, forms_book):
+    page = forms_book.xhtml(forms_book.spine[1])
+    h1 = page.xpath("//h:section[@e:type='titlepage']/h:h1", namespaces=H)[0]
+    assert h1.xpath("h:br", namespaces=H) and text_of(h1) == "MANIFESTO OF THE"
+    assert [text_of(p) for p in page.xpath("//h:p[@e:type='subtitle']", namespaces=H)][:1] == ["COMMUNIST PARTY"]
+    bylines = page.xpath("//h:section[@e:type='titlepage']/h:p[@class='author']", namespaces=H)
+    assert [len(b.xpath("h:br", namespaces=H)) for b in bylines] == [3, 1]
+    nav_name = next(forms_book.path(i.get("href")) for i in forms_book.items.values()
+                    if "nav" in (i.get("properties") or ""))
+    toc = forms_book.xhtml(nav_name).xpath("//h:nav[@e:type='toc']", namespaces=H)[0]
+    assert not toc.xpath(".//h:br", namespaces=H)
+    assert "I. BOURGEOIS AND PROLETARIANS." in [text_of(a) for a in toc.xpath(".//h:a", namespaces=H)]
+    units = forms_root.xpath("//t:text//*[@n][not(self::t:note)]/@n", namespaces=NS)
+    numbers = [text_of(s) for n in forms_book.spine for s in forms_book.xhtml(n).xpath("//h:span[@class='pn']", namespaces=H)]
+    assert numbers == units == [str(i) for i in range(1, 19)]
+    verse = [v for n in forms_book.spine for v in forms_book.xhtml(n).xpath("//*[@e:type='z3998:verse']", namespaces=H)]
+    assert len(verse) == len(forms_root.xpath("//t:lg", namespaces=NS))

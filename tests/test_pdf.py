@@ -528,3 +528,106 @@ def test_no_widows_orphans_or_stranded_headings_in_the_seed(seed_tei):
                 for box in child.descendants() if isinstance(box, boxes.LineBox) and box.element is not None]
         last_lines.append(tags[-1] if tags else None)
     assert "p" in last_lines and not {"h1", "h2", "h3"} & set(last_lines)
+
+
+# --- the forms of real essays (corpus-forms: title page, authorial notes, verse, letters …) ---------
+
+XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+
+
+@pytest.fixture(scope="session")
+def forms_book():
+    return build(FIXTURES / "corpus-forms.tei.xml", variants=("pdf",))
+
+
+def called_footnotes(root) -> list:
+    """The notes set as footnotes: the editors', and the author's that stand at a marker in the text."""
+    return root.xpath("//t:text//t:note[@place='foot'][@type='editorial' or not(parent::t:div or parent::t:body)]",
+                      namespaces=NS)
+
+
+def note_words(note) -> list[str]:
+    """A footnote's words as the editions print them: without the author's label."""
+    parts = [] if note.find("t:label", NS) is not None else [note.text or ""]
+    for child in note:
+        if etree.QName(child).localname != "label":
+            parts.append("".join(child.itertext()))
+        parts.append(child.tail or "")
+    return norm_words(normalise(" ".join(parts)))
+
+
+def body_words(root) -> list[str]:
+    """The reading text set at reading sizes: without footnotes (editors' or the author's at their
+    markers), the title page and a notes section left with only its heading (its notes are footnotes
+    now), with a note left between blocks (it is printed in place)."""
+    footnotes = set(called_footnotes(root)) | set(root.xpath(
+        "//t:div[@type='notes'][not(*[not(self::t:head or self::t:anchor)])]", namespaces=NS))
+    parts: list[str] = []
+
+    def walk(el):
+        if el in footnotes or etree.QName(el).localname == "titlePage":
+            parts.append(el.tail or "")
+            return
+        parts.append(el.text or "")
+        for child in el:
+            if isinstance(child.tag, str):
+                walk(child)
+            else:
+                parts.append(child.tail or "")
+        parts.append(el.tail or "")
+
+    walk(root.xpath("t:text", namespaces=NS)[0])
+    return norm_words(" ".join(parts))
+
+
+def test_forms_every_word_of_the_text_in_order(forms_book):
+    words = body_words(forms_book["root"])
+    pdf_words = norm_words(book_text(forms_book["pdf"], forms_book["root"]))
+    ok, miss = is_subsequence(words, pdf_words)
+    assert ok, f"word {miss} {words[miss]!r} missing; context: {' '.join(words[max(0, miss - 8):miss + 3])}"
+    assert "footnotes" not in pdf_words  # the notes section that only held anchors is not printed
+
+
+def test_forms_footnotes_on_the_page_of_their_call_with_their_sign(forms_book):
+    texts = page_texts(forms_book["pdf"])
+    dests = dest_pages(forms_book["pdf"])
+    notes = called_footnotes(forms_book["root"])
+    assert [n.get(XML_ID) for n in notes] == ["n1", "fn1", "fn2", "fn3"]
+    for note in notes:
+        ident = note.get(XML_ID)
+        call_page = dests[f"{ident}-call"]
+        assert dests[ident] == call_page, ident
+        page_words = " ".join(norm_words(texts[call_page - 1]))
+        sign = normalise(note.get("n"))
+        first = " ".join(note_words(note)[:6])
+        expected = f"{'1' if sign == '¹' else sign} {first}" if sign.isalnum() or sign == "¹" else first
+        assert expected in page_words, (ident, expected)
+        if note.get("type") == "authorial":  # said to be the author's, its label and bracket gone
+            words = note_words(note)
+            assert " ".join(words[-3:] + ["author", "s", "note"]) in page_words, ident
+    everything = "\n".join(texts)
+    assert "Footnote" not in everything and "labour.)" not in everything and "(a)" not in everything
+
+
+def test_forms_title_page_contents_and_outline(forms_book):
+    texts = page_texts(forms_book["pdf"])
+    dests = dest_pages(forms_book["pdf"])
+    title_page = next(t for t in texts if "COMMUNIST PARTY" in t)
+    lines = [line.strip() for line in title_page.split("\n") if line.strip()]
+    assert lines[:3] == ["MANIFESTO", "OF THE", "COMMUNIST PARTY"]
+    for line in ("KARL MARX", "FREDERICK ENGELS", "Edited and Annotated by Frederick Engels"):
+        assert line in lines, line
+    contents = texts[dests["contents"] - 1].replace("\u00a0", " ").split("\n")  # a heading's lines, on one line
+    assert "I. BOURGEOIS AND PROLETARIANS." in contents and "TO M. TALLEYRAND PERIGORD," in contents
+    reader = pypdf.PdfReader(io.BytesIO(forms_book["pdf"]))
+    titles = [" ".join(o["/Title"].split()) for o in reader.outline if not isinstance(o, list)]
+    assert "I. BOURGEOIS AND PROLETARIANS." in titles
+    assert "_" not in "\n".join(texts)  # italics replace the underscores
+
+
+def test_forms_paragraph_numbers_in_order(forms_book):
+    dests = dest_pages(forms_book["pdf"])
+    units = [int(n) for n in forms_book["root"].xpath("//t:text//*[@n][not(self::t:note)]/@n", namespaces=NS)]
+    assert units == list(range(1, len(units) + 1))
+    pages = [dests[f"p{n}"] for n in units]
+    assert pages == sorted(pages)
