@@ -604,10 +604,10 @@ class Book:
     def begin_unit(self, el: etree._Element) -> list:
         """Start a paragraph-level unit: reset the quote context, return its number mark."""
         self._prev = " "
+        self._unit_notes = 0
         n = el.get("n")
         if n is None:
-            return []  # a part of a unit (a quotation in a letter): still the letter's notes
-        self._unit_notes = 0
+            return []
         self._para = n
         return [Span(attr("", ["pn"]), [Str(n)])] + self.unit_number_separator()
 
