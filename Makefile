@@ -13,7 +13,7 @@ TEXTS     := $(wildcard seeds/*.txt)
 SLUGS     := $(patsubst seeds/%.txt,%,$(TEXTS))
 REGISTERS := $(wildcard seeds/persons.yaml seeds/places.yaml seeds/works.yaml)
 # the modules each output is made by (editing bench.py or cli.py remakes nothing)
-READER    := $(addprefix edition/,source.py ingest.py editorial.py apparatus.py names.py spans.py \
+READER    := $(wildcard edition/read/*.py) $(addprefix edition/,source.py editorial.py apparatus.py names.py spans.py \
                tei.py build.py errors.py schema/edition.rng)
 RENDER    := $(wildcard edition/render/*.py) edition/typography.py
 TEI       := $(SLUGS:%=$(OUT)/%.tei.xml)

@@ -110,7 +110,7 @@ def measure_text(source: Path, repeats: int = 1) -> dict:
     from . import apparatus, tei
     from .build import Text, build_date
     from .editorial import load_editorial
-    from .ingest import read_text
+    from .read import read_text
     from .names import load_registers
     from .render import pdf
     from .render.pdf import timed

@@ -21,7 +21,7 @@ from lxml import etree
 from . import apparatus, manifest, tei
 from .editorial import Editorial, load_editorial
 from .errors import InputError
-from .ingest import read_text
+from .read import read_text
 from .names import load_registers
 from .source import read_source, source_date_epoch
 

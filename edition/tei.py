@@ -29,6 +29,7 @@ SCHEMA_DIR = Path(__file__).parent / "schema"
 DELIMITERS = {
     "quot": '"', "apos": "'", "ldquo": "\u201c", "rdquo": "\u201d", "lsquo": "\u2018",
     "rsquo": "\u2019", "laquo": "\u00ab", "raquo": "\u00bb", "bdquo": "\u201e", "lpar": "(", "rpar": ")",
+    "lsqb": "[", "rsqb": "]", "lowbar": "_",
 }
 DELIMITER_NAMES = {char: name for name, char in DELIMITERS.items()}
 GAP_FORMS = {"src-hellip": "[\u2026]", "src-dots": "[...]"}
@@ -76,9 +77,20 @@ def delimiters(node: etree._Element) -> tuple[str, str]:
 # --- the two texts ------------------------------------------------------------------------------
 
 def _source_text(root: etree._Element, keep: str) -> str:
-    """Concatenate the text of `<text>`; `keep` is 'sic' (diplomatic) or 'corr' (reading)."""
+    """Concatenate the text of `<text>`; `keep` is 'sic' (diplomatic) or 'corr' (reading).
+
+    An author's footnote stands at its marker: there it gives back the marker (`@n` and the
+    brackets in its @rend), and its text is given back at the anchor where the source had it."""
     text_el = root.find(T + "text") if local(root) == "TEI" else root
+    moved = {a.get("corresp", "")[1:] for a in text_el.iter(T + "anchor") if a.get("type") == "note-source"}
+    notes = {n.get(XML_ID): n for n in text_el.iter(T + "note") if n.get(XML_ID) in moved}
     out: list[str] = []
+
+    def content(node: etree._Element) -> None:
+        out.append(node.text or "")
+        for child in node:
+            walk(child)
+            out.append(child.tail or "")
 
     def walk(node: etree._Element) -> None:
         name = local(node)
@@ -92,13 +104,18 @@ def _source_text(root: etree._Element, keep: str) -> str:
             out.append(GAP_FORMS.get(node.get("rend", ""), "[\u2026]"))
             return
         pre, post = delimiters(node)
+        if name == "note" and node.get(XML_ID) in moved:
+            out.append(pre + (node.get("n") or "") + post)  # the marker
+            return
+        if name == "anchor" and node.get("type") == "note-source":
+            note = notes.get(node.get("corresp", "")[1:])
+            if note is not None:
+                content(note)  # the note's text, where the source had it
+            return
         if name == "supplied":
             pre, post = pre + "[", "]" + post
         out.append(pre)
-        out.append(node.text or "")
-        for child in node:
-            walk(child)
-            out.append(child.tail or "")
+        content(node)
         out.append(post)
 
     walk(text_el)

@@ -25,7 +25,7 @@ from edition import tei
 from edition.build import Text, text_to_tei
 from edition.editorial import Editorial
 from edition.errors import InputError
-from edition.ingest import read_text
+from edition.read import read_text
 from edition.source import decode
 
 SETTINGS = dict(deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])

@@ -4,6 +4,8 @@ TEI side; the renderers' side is tested where they are)."""
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ from lxml import etree
 
 from edition import cli, tei
 from edition.editorial import Editorial
-from edition.ingest import read_text
+from edition.read import read_text
 from edition.source import decode
 
 NS = {"t": tei.TEI_NS}
@@ -72,7 +74,10 @@ def test_no_literal_became_markup(built):
         assert raw not in data, raw
     root = etree.fromstring(data, tei.safe_parser())
     names = {etree.QName(n).localname for n in root.iter() if isinstance(n.tag, str)}
-    assert not names & {"script", "b", "i", "a", "hi", "ref", "ptr", "formula", "code"}
+    assert not names & {"script", "b", "i", "a", "ref", "ptr", "formula", "code"}
+    # the one markup a plain text may carry: the transcribers' _italics_, and nothing else in them
+    italics = [tei.diplomatic(h) for h in root.iter(tei.T + "hi")]
+    assert "_point_" in italics and all(re.fullmatch(r"_[a-z]+_", i) for i in italics), italics
     assert all(etree.QName(n).namespace == tei.TEI_NS for n in root.iter() if isinstance(n.tag, str))
     assert not [n for n in root.iter() if not isinstance(n.tag, str)], "a comment or PI appeared"
 
@@ -123,6 +128,7 @@ def test_each_literal_alone_in_a_paragraph(literal):
     text_el, _ = read_text(decode(Path("one.txt"), text.encode()), Editorial())
     p = text_el.find(".//t:body/t:p", NS)
     assert tei.diplomatic(p) == f"Before {literal} after."
-    # the only element a literal may give is the reader's own: `[x]` is supplied text, as in T[rotsky]
-    assert [(etree.QName(c).localname, c.text) for c in p] == \
-        ([("supplied", "x")] if "[x]" in literal else [])
+    # the only elements a literal may give are the reader's own: `[x]` is supplied text, as in
+    # T[rotsky], and `_under_` the transcribers' italics
+    own = [("supplied", "x")] if "[x]" in literal else [("hi", "under")] if literal == "_under_" else []
+    assert [(etree.QName(c).localname, c.text) for c in p] == own

@@ -11,7 +11,8 @@ from lxml import etree
 from edition import tei
 from edition.build import Text, text_to_tei
 from edition.editorial import Editorial
-from edition.ingest import read_text, split_blocks
+from edition.read import read_text
+from edition.read.pieces import split_blocks
 from edition.source import decode
 
 from conftest import FIXTURE_TEXTS, SEED, SHARED
@@ -107,13 +108,14 @@ def test_parenthetical_remarks_stay_text():
 
 
 def test_heading_detection():
-    root = read("T\n\nIntro.\n\nA Heading\n\nText.\n\nIs this 1 heading?\n\nMore text.\n\nnot a heading\n\nEnd.\n")
-    assert [h.text for h in root.iterfind(".//t:head", NS)] == ["A Heading", "Is this 1 heading?"]
+    root = read("T\n\nIntro.\n\nA Heading\n\nText.\n\nIs This a Heading?\n\nMore text.\n\n"
+                "Is this a question?\n\nnot a heading\n\nEnd.\n")
+    assert [h.text for h in root.iterfind(".//t:head", NS)] == ["A Heading", "Is This a Heading?"]
 
 
 def test_warns_on_guesses(capsys):
-    read("T\n\nIntro.\n\nWhat now?\n\nText.\n", path="guess.txt")
-    assert "guess.txt:5: warning: treated as a heading: 'What now?'" in capsys.readouterr().err
+    read("T\n\nIntro.\n\nWhat Now?\n\nText.\n", path="guess.txt")
+    assert "guess.txt:5: warning: treated as a heading: 'What Now?'" in capsys.readouterr().err
 
 
 def test_yaml_overrides_headings():
@@ -127,10 +129,10 @@ def test_list_length_from_the_number_in_its_introduction():
     assert [i.text for i in root.iterfind(".//t:item", NS)] == ["One.", "Two."]
 
 
-def test_blocks_keep_every_separator():
-    lead, blocks = split_blocks("\n\nA\nb\n\n \nC\n\n")
-    assert lead == "\n\n" and [b.text for b in blocks] == ["A\nb", "C"]
-    assert lead + blocks[0].text + blocks[0].sep_after + blocks[1].text + blocks[1].sep_after == "\n\nA\nb\n\n \nC\n\n"
+def test_blocks_are_runs_of_lines_with_text():
+    blocks = split_blocks("\n\nA\nb\n\n \u00a0\nC\n\n")
+    assert [[line.text for line in b] for b in blocks] == [["A", "b"], ["C"]]
+    assert [[line.number for line in b] for b in blocks] == [[3, 4], [7]]
 
 
 def test_valid_against_tei_all(tei_all, seed_root):
@@ -148,7 +150,7 @@ def test_project_schema_is_narrower_than_tei_all(tei_all, seed_root):
     """An element tei_all allows but the profile does not emit is refused by the profile."""
     assert tei.project_schema().validate(seed_root)
     p = seed_root.find(".//t:body//t:p", NS)
-    hi = etree.SubElement(p, tei.T + "hi")
+    hi = etree.SubElement(p, tei.T + "hi", rend="bold")
     hi.text = "x"
     try:
         assert tei_all.validate(seed_root)

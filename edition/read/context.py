@@ -1,0 +1,59 @@
+"""What the rules share while they read one source: its pieces, the editor's overrides, the items
+found so far, and the warnings (each names the source line of the guess it reports)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..errors import warn
+from ..source import Source
+from .items import Item
+from .overrides import Overrides
+from .pieces import Layout, Piece
+
+
+@dataclass
+class Marker:
+    """An author's footnote marker in the text, paired with the note it calls."""
+    start: int
+    end: int
+    sign: str          # as written, without brackets: 1, a, *, ¹
+    pre: str           # the brackets around it, if any
+    post: str
+    note: Item
+
+
+@dataclass
+class Reading:
+    source: Source
+    layout: Layout
+    overrides: Overrides
+    initials: str | None = None
+    items: list[Item] = field(default_factory=list)
+    markers: dict[int, Marker] = field(default_factory=dict)   # by offset in the source text
+    claimed: set[int] = field(default_factory=set)             # ids of pieces already in an item
+    _positions: dict[int, int] = field(default_factory=dict, repr=False)
+
+    @property
+    def pieces(self) -> list[Piece]:
+        return self.layout.pieces
+
+    def free(self, k: int) -> bool:
+        return 0 <= k < len(self.pieces) and id(self.pieces[k]) not in self.claimed
+
+    def claim(self, item: Item) -> Item:
+        for piece in item.pieces:
+            self.claimed.add(id(piece))
+        self.items.append(item)
+        return item
+
+    def index(self, piece: Piece) -> int:
+        if not self._positions:
+            self._positions = {id(p): k for k, p in enumerate(self.pieces)}
+        return self._positions[id(piece)]
+
+    def guess(self, piece: Piece, message: str, kind: str | None = None) -> None:
+        """Warn about a guess, unless the editor has confirmed it in the YAML."""
+        if kind is not None and self.overrides.says(kind, piece):
+            return
+        warn(self.source.path, piece.number, message)

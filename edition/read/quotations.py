@@ -1,0 +1,160 @@
+"""Block quotations, in prose and in verse, and the citations that close them.
+
+Conventions:
+- *quoted paragraphs*: one or more paragraphs that each open with a quotation mark, only the last
+  closing it (the printers' convention for a quotation over several paragraphs); consecutive
+  paragraphs each quoted whole, with no source between them, are one quotation.
+- *set-in passage*: in a hard-wrapped text, a block set in from the margin (with or without
+  quotation marks); consecutive set-in blocks are one quotation while its quotation mark is open.
+- *verse quotation*: set-in short lines, each opening with a capital: one `l` per line.
+- *citation*: in parentheses right after the closing quotation mark (`"…" (Trotsky, p. 5.)`), or
+  run on after it with a dash (`"…"--_New York Commercial_, January 11, 1905.`).
+YAML: `quotations` (the first line of one), `not-quotations`, `verse`, `not-verse`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .context import Reading
+from .items import Item
+from .pieces import CLOSE_QUOTES, OPEN_QUOTES, Piece, verse_like
+
+MAX_QUOTED_PARAGRAPHS = 40
+RUN_ON = re.compile(r"[\"\u201d\u2019](\s*(?:--|\u2014|\u2013)\s*\S[^\"\u201c\u201d]*)$", re.DOTALL)
+
+
+def trailing_citation(text: str) -> tuple[str, str, str] | None:
+    """Split `… (Source.)` into (before, whitespace, citation) when the text ends in a citation."""
+    if not text.endswith(")"):
+        return None
+    depth = 0
+    for i in range(len(text) - 1, -1, -1):
+        if text[i] == ")":
+            depth += 1
+        elif text[i] == "(":
+            depth -= 1
+            if depth == 0:
+                before = text[:i]
+                stripped = before.rstrip(" \t\n")
+                if not stripped or stripped == before:
+                    return None
+                return stripped, before[len(stripped):], text[i + 1:-1]
+    return None
+
+
+def run_on_citation(text: str) -> int | None:
+    """Where a run-on citation (`"…"--Source.`) begins in the text (after the quotation mark)."""
+    m = RUN_ON.search(text)
+    if m is None or len(m.group(1)) > 200:
+        return None
+    return m.start(1)
+
+
+def closes_quotation(text: str) -> bool:
+    return len(text) > 1 and text.rstrip()[-1:] in CLOSE_QUOTES
+
+
+def opens_quotation(text: str) -> bool:
+    return text[:1] in OPEN_QUOTES
+
+
+def quotation_body(text: str) -> str:
+    """The text of a quoted paragraph without the citation that may follow its closing mark."""
+    cite = trailing_citation(text)
+    if cite and closes_quotation(cite[0]):
+        return cite[0]
+    at = run_on_citation(text)
+    return text[:at] if at is not None else text
+
+
+def citation_span(piece: Piece) -> tuple[int, int] | None:
+    """(start, end) in the source of the citation that closes a quoted piece, if any."""
+    cite = trailing_citation(piece.text)
+    if cite and closes_quotation(cite[0]):
+        start = piece.start + len(cite[0]) + len(cite[1])
+        return start, piece.end
+    at = run_on_citation(piece.text)
+    if at is not None:
+        return piece.start + at, piece.end
+    return None
+
+
+def _block_rest(r: Reading, j: int, stop: int) -> list[Piece]:
+    """The free pieces of piece j's block from j on (a block read line by line is one unit here)."""
+    out = []
+    while j < stop and r.free(j) and (not out or r.pieces[j].block == out[0].block):
+        out.append(r.pieces[j])
+        j += 1
+    return out
+
+
+def quoted_run(r: Reading, k: int, stop: int) -> int:
+    """How many pieces from k form one quotation in quoted paragraphs (0 if they do not)."""
+    j = k
+    for _ in range(MAX_QUOTED_PARAGRAPHS):
+        unit = _block_rest(r, j, stop)
+        if not unit or not opens_quotation(unit[0].text):
+            return 0
+        if closes_quotation(quotation_body(unit[-1].text)):
+            return j + len(unit) - k
+        j += len(unit)
+    return 0
+
+
+def read_quotations(r: Reading, pieces: range) -> None:
+    """Claim every block quotation among the free pieces in this range."""
+    k = pieces.start
+    while k < pieces.stop:
+        n = _quotation_at(r, k, pieces.stop)
+        if n:
+            group = r.pieces[k:k + n]
+            cited = citation_span(group[-1]) if opens_quotation(group[0].text) or r.layout.indented(group[0]) else None
+            verse = all(len(p.lines) == 1 for p in group) and len(group) > 1 and \
+                verse_like([p.lines[0] for p in group], r.layout.measure)
+            r.claim(Item("quote", group, verse=verse, citation=cited))
+            k += n
+        else:
+            k += 1
+
+
+def _quotation_at(r: Reading, k: int, stop: int) -> int:
+    piece = r.pieces[k]
+    if not r.free(k):
+        return 0
+    decided = r.overrides.decide("quotations", piece)
+    if decided is False:
+        return 0
+    if r.layout.indented(piece):
+        return _set_in(r, k, stop)
+    n = quoted_run(r, k, stop)
+    if n:
+        # each paragraph quoted whole and uncited: the next such paragraph goes on the same quotation
+        while k + n < stop and citation_span(r.pieces[k + n - 1]) is None:
+            more = quoted_run(r, k + n, stop)
+            if not more:
+                break
+            n += more
+        return n
+    if decided:
+        return 1
+    return 0
+
+
+def _set_in(r: Reading, k: int, stop: int) -> int:
+    """Set-in blocks from k: one quotation while its opening quotation mark is not closed, and
+    the lines of one block of verse."""
+    pieces = r.pieces
+    j = k
+    open_mark = False
+    while j < stop and r.free(j) and r.layout.indented(pieces[j]):
+        block = [p for p in pieces[j:stop] if p.block == pieces[j].block]
+        text = "\n".join(p.text for p in block)
+        if j > k and not (open_mark and opens_quotation(text)):
+            break
+        if opens_quotation(text):
+            open_mark = not closes_quotation(quotation_body(text))
+        j += len(block)
+        if not open_mark:
+            break
+    return j - k

@@ -1,0 +1,132 @@
+"""The title page: title (over one or several lines), subtitle, bylines, and the epigraph after it.
+
+Conventions:
+- *title*: the first line of a text of several lines, when it is short (not a paragraph);
+  continued by the lines before the byline. YAML: `title-line: false` when the first line is not a title.
+- *byline*: a line that opens with "by" (`by John Reed`, `BY`, stacked `By` / `KARL MARX` / `and` /
+  `FREDERICK ENGELS`), or names a contributor (`Edited and Annotated by …`, `With an Introduction by …`);
+  a line right under such a line, in the same block, belongs to it. YAML: `bylines`, `not-bylines`.
+- *subtitle*: a title line opening with "or" (`OR, THE …`) or `subtitle:` in the YAML.
+- *epigraph*: a short quotation right after the title page or a heading, with its source on its own
+  line (`--COLERIDGE`, `HUXLEY.`) or in parentheses at its end; set in from the margin or in
+  quotation marks. YAML: `epigraphs`, `not-epigraphs` (or `epigraph: false`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import shapes
+from .context import Reading
+from .items import Item
+from .pieces import OPEN_QUOTES, Piece
+from .quotations import closes_quotation, trailing_citation
+
+TITLE_MAX_CHARS = 200
+FRONT_MAX_PIECES = 14      # a title page is a few lines, never a page of text
+EPIGRAPH_MAX_CHARS = 700
+CONNECTORS = {"and", "&", "with"}
+
+
+def short(piece: Piece) -> bool:
+    return len(piece.text) <= TITLE_MAX_CHARS and len(piece.lines) <= 4
+
+
+def read_title_page(r: Reading) -> int:
+    """Claim the title page from the first piece on; return the index of the first piece after it."""
+    pieces = r.pieces
+    if len(pieces) < 2 or r.overrides.flag("title-line") is False:
+        return 0
+    if not short(pieces[0]) and r.overrides.flag("title-line") is not True:
+        return 0
+    window = []
+    for k, piece in enumerate(pieces[:FRONT_MAX_PIECES]):
+        if not short(piece) or (k and shapes.ends_sentence(piece.text) and len(piece.words) > 12):
+            break
+        window.append(k)
+    bylines = [k for k in window if k > 0 and is_byline(r, pieces[k])]
+    title_end = bylines[0] if bylines else _title_continues(pieces)
+    title = [pieces[k] for k in range(title_end)]
+    subtitle = [p for p in title[1:] if re.match(r"^or\b", shapes.core(p.text), re.IGNORECASE)]
+    main = [p for p in title if p not in subtitle]
+    r.claim(Item("title", main))
+    if subtitle:
+        r.claim(Item("subtitle", subtitle))
+    k = title_end
+    last_byline = bylines[-1] if bylines else -1
+    while k <= last_byline or (k < len(pieces) and k > 0 and _under(r, k)):
+        group = [pieces[k]]
+        if shapes.core(pieces[k].text).lower() == "by":  # a stacked byline: By / NAME (/ and / NAME)*
+            j = k + 1
+            if j < len(pieces) and shapes.name_like(pieces[j].text):
+                group.append(pieces[j])
+                j += 1
+                while j + 1 < len(pieces) and shapes.core(pieces[j].text).lower() in CONNECTORS \
+                        and shapes.name_like(pieces[j + 1].text):
+                    group += [pieces[j], pieces[j + 1]]
+                    j += 2
+        r.claim(Item("byline", group))
+        k = r.index(group[-1]) + 1
+    return k
+
+
+def _title_continues(pieces: list[Piece]) -> int:
+    """Without a byline the title is its first line, and the lines of its block that carry it on."""
+    end = 1
+    while end < len(pieces) and pieces[end].block == pieces[0].block and \
+            (pieces[end - 1].text.rstrip()[-1:] in ",:;" or pieces[end].text[:1].islower()):
+        end += 1
+    return end
+
+
+def _under(r: Reading, k: int) -> bool:
+    """A title-page line right under a byline, in its block (a translator's degrees)."""
+    pieces = r.pieces
+    prev = pieces[k - 1]
+    return id(prev) in r.claimed and r.items and r.items[-1].kind == "byline" and \
+        pieces[k].block == prev.block and short(pieces[k]) and not shapes.ends_sentence(pieces[k].text.rstrip("._"))
+
+
+def is_byline(r: Reading, piece: Piece) -> bool:
+    decided = r.overrides.decide("bylines", piece)
+    return decided if decided is not None else shapes.byline_like(piece.text)
+
+
+def read_epigraph(r: Reading, k: int, after_heading: bool = False) -> int:
+    """An epigraph at piece k (after the title page or a heading); the index after it."""
+    pieces = r.pieces
+    if not r.free(k) or r.overrides.flag("epigraph") is False:
+        return k
+    piece = pieces[k]
+    decided = r.overrides.decide("epigraphs", piece)
+    if decided is False:
+        return k
+    block = [p for p in pieces[k:] if p.block == piece.block]
+    text = "\n".join(p.text for p in block)
+    nxt = k + len(block)
+    quoted = piece.text[:1] in OPEN_QUOTES
+    set_in = r.layout.indented(piece)
+    if not (quoted or set_in) or len(text) > EPIGRAPH_MAX_CHARS:
+        return k if decided is None else _epigraph(r, block, None, nxt)
+    # its source: in parentheses at its end, or on the next line
+    if quoted and trailing_citation(piece.text) and len(block) == 1:
+        citation = trailing_citation(piece.text)
+        if closes_quotation(citation[0]):
+            return _epigraph(r, block, None, nxt)
+    if nxt < len(pieces) and r.free(nxt) and shapes.attribution_like(pieces[nxt].text) \
+            and len(pieces[nxt].text) < 80:
+        return _epigraph(r, block, pieces[nxt], nxt + 1)
+    # no source: only a passage set in right after a heading (or confirmed) is an epigraph
+    if (after_heading and set_in and nxt < len(pieces) and not r.layout.indented(pieces[nxt])) or decided:
+        return _epigraph(r, block, None, nxt)
+    return k
+
+
+def _epigraph(r: Reading, block: list[Piece], attribution: Piece | None, after: int) -> int:
+    item = Item("epigraph", block + ([attribution] if attribution else []),
+                roles=["quote"] * len(block) + (["bibl"] if attribution else []),
+                verse=len(block) > 1 and all(len(p.lines) == 1 for p in block))
+    r.claim(item)
+    if not r.overrides.flag("epigraph"):
+        r.guess(block[0], f"treated as an epigraph: {block[0].text.strip()[:40]!r}", "epigraphs")
+    return after
