@@ -183,7 +183,12 @@ TEXT_KEYS: dict[str, type | tuple] = {
 }
 AUTHOR_KEYS = {"name": str, "id": str, "initials": str, "evidence": str}
 SOURCE_KEYS = {"title": str, "publisher": str, "date": (dt.date, str), "url": str, "note": str}
-STRUCTURE_KEYS = {"headings": list, "not-headings": list, "letters": list, "epigraph": bool, "title-line": bool}
+#: What the reader decides and the editor may correct (docs/conventions.md): each lists lines by
+#: their text or number, and each has a `not-` form.
+STRUCTURE_KINDS = ("headings", "salutations", "signatures", "datelines", "bylines", "epigraphs", "quotations",
+                   "verse", "lists", "footnotes", "letters")
+STRUCTURE_LINES = STRUCTURE_KINDS + tuple(f"not-{kind}" for kind in STRUCTURE_KINDS)
+STRUCTURE_KEYS = {**{key: list for key in STRUCTURE_LINES}, "epigraph": bool, "title-line": bool}
 #: xsd:language, which TEI's @xml:lang and language/@ident require.
 LANGUAGE = re.compile(r"^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$")
 NOTE_KEYS = {"at": str, "occurrence": int, "text": str}
@@ -232,7 +237,7 @@ def load_editorial(path: Path | None) -> Editorial:
     for i, word in enumerate(data.get("keywords") or []):
         if not isinstance(word, (str, int)) or isinstance(word, bool):
             raise Where(path, data["keywords"].item_lines[i]).error("'keywords' lists words: each must be text")
-    for key in ("headings", "not-headings", "letters"):
+    for key in STRUCTURE_LINES:
         for i, item in enumerate(data.get("structure", {}).get(key, [])):
             if not isinstance(item, (str, int)) or isinstance(item, bool):
                 lines = data["structure"][key].item_lines

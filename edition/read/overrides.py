@@ -15,13 +15,8 @@ change nothing without a word.
 
 from __future__ import annotations
 
-from ..editorial import Editorial, Where
+from ..editorial import STRUCTURE_LINES, Editorial, Where
 from .pieces import Piece
-
-#: Each kind the reader decides, with its override key (and `not-KEY` to refuse it).
-KINDS = ("headings", "salutations", "signatures", "datelines", "bylines", "epigraphs", "quotations",
-         "verse", "lists", "footnotes", "letters")
-KEYS = KINDS + tuple(f"not-{k}" for k in KINDS)
 
 
 class Overrides:
@@ -51,7 +46,7 @@ class Overrides:
 
     def check_all_match(self, pieces: list[Piece]) -> None:
         """Every listed line must be a line of the text: report the first that is not, at its YAML line."""
-        for key in KEYS:
+        for key in STRUCTURE_LINES:
             wanted = self.structure.get(key) or []
             for i, entry in enumerate(wanted):
                 if not any(_matches(entry, piece) for piece in pieces):
