@@ -11,6 +11,7 @@ from __future__ import annotations
 from lxml import etree
 
 from ..tei import XML_ID, el, sub
+from . import shapes
 from .context import Reading
 from .inline import Inline, rend
 from .items import Item
@@ -130,7 +131,7 @@ class Builder:
             else:
                 self.lines(doc_title, "titlePart", item.pieces, type="main" if item.kind == "title" else "sub")
             k += 1
-        if k < len(items) and items[k].kind == "epigraph":
+        while k < len(items) and items[k].kind == "epigraph":
             self.epigraph(front, items[k])
             k += 1
         container = body
@@ -263,13 +264,20 @@ class Builder:
             self.item(ps, inner, numbered)
 
     def item_letter(self, parent, item, numbered, quoted):
-        is_quoted = item.pieces[[i for i, role in enumerate(item.roles) if role == "salute"][0]].text[:1] in OPEN_QUOTES
+        salute = next(p for p, role in zip(item.pieces, item.roles) if role.endswith("salute"))
+        is_quoted = salute.text[:1] in OPEN_QUOTES
         letter = self.unit_of(self.open(parent, "floatingText", item.first.start, type="letter"), numbered)
         body = sub(letter, "body")
         opener = closer = None
         body_done = False
         for piece, role in zip(item.pieces, item.roles):
-            if role in ("dateline", "byline", "salute") and not body_done and closer is None:
+            if role == "run-in salute":  # `MY DEAR FRIEND,--In attempting …`: salute, then the paragraph
+                opener = opener if opener is not None else self.open(body, "opener", piece.start)
+                split = piece.start + shapes.run_in_salutation(piece.text)
+                self.leaf(opener, "salute", piece.start, split)
+                rest = split + len(self.text[split:piece.end]) - len(self.text[split:piece.end].lstrip())
+                self.leaf(body, "p", rest, piece.end)
+            elif role in ("dateline", "byline", "salute") and not body_done and closer is None:
                 if opener is None:
                     opener = self.open(body, "opener", piece.start)
                 self.leaf(opener, role, piece.start, piece.end, strip=is_quoted)

@@ -18,13 +18,13 @@ from .lists import read_lists
 from .notes import read_notes
 from .pieces import verse_like
 from .quotations import read_quotations
-from .titlepage import read_epigraph, read_title_page
+from .titlepage import read_epigraphs, read_title_page
 
 
 def read_items(r: Reading) -> list[Item]:
     """Every item of the text, in source order."""
     first = read_title_page(r)
-    first = read_epigraph(r, first)
+    first = read_epigraphs(r, first)
     read_notes(r, first)
     read_letters(r, first)
     read_headings(r, first)

@@ -20,7 +20,7 @@ from .context import Reading
 from .items import Item
 from .notes import note_label
 from .pieces import LIST_LABEL, OPEN_QUOTES, Piece
-from .titlepage import read_epigraph
+from .titlepage import read_epigraphs
 
 HEADING_MAX_CHARS = 120
 HEADING_MAX_WORDS = 14
@@ -107,7 +107,7 @@ def read_headings(r: Reading, first: int) -> None:
                 and r.overrides.decide("bylines", pieces[after]) is not False:
             r.claim(Item("byline", [pieces[after]]))
             after += 1
-        k = read_epigraph(r, after, after_heading=True)
+        k = read_epigraphs(r, after, after_heading=True)
 
 
 def _is_heading(r: Reading, piece: Piece) -> bool:

@@ -2,7 +2,8 @@
 
 Conventions:
 - *salutation*: a short line of address on its own (`Sir:--`, `My Dear Friend:`, `DEAR FRIEND:`,
-  `To the People of the State of New York:`), or, in a quoted letter, a short quoted address
+  `To the People of the State of New York:`), or run into the first paragraph
+  (`MY DEAR FRIEND,--In attempting …`), or, in a quoted letter, a short quoted address
   (`"Joseph,`, `"Comrade Kamenev!`) whose next line also opens with a quotation mark.
 - *dateline* and *author line* just before the salutation belong to the letter
   (`For the Independent Journal. Wednesday, November 21, 1787` / `HAMILTON`).
@@ -36,7 +37,8 @@ def salutation_at(r: Reading, k: int) -> bool:
         return False
     if shapes.quoted_salutation(piece.lines[0].text):
         return k + 1 < len(r.pieces) and r.pieces[k + 1].text[:1] in OPEN_QUOTES
-    return shapes.salutation_like(piece.text) and k + 1 < len(r.pieces)
+    return (shapes.salutation_like(piece.text) or shapes.run_in_salutation(piece.text) is not None) \
+        and k + 1 < len(r.pieces)
 
 
 def signature(r: Reading, piece: Piece) -> bool:
@@ -59,7 +61,8 @@ def _letter(r: Reading, s: int) -> int:
     pieces = r.pieces
     quoted = pieces[s].text[:1] in OPEN_QUOTES
     start = s
-    roles = ["salute"]
+    run_in = not shapes.salutation_like(pieces[s].text) and shapes.run_in_salutation(pieces[s].text) is not None
+    roles = ["run-in salute"] if run_in else ["salute"]
     # a dateline, and an author line after a dateline, just before the salutation
     if s - 1 >= 0 and r.free(s - 1) and not quoted:
         if shapes.dateline_like(pieces[s - 1].text):
@@ -73,7 +76,7 @@ def _letter(r: Reading, s: int) -> int:
         text = pieces[j].text
         if quoted and text[:1] not in OPEN_QUOTES and not signature(r, pieces[j]):
             break
-        if j > s + 1 and signature(r, pieces[j]) and _ends_here(r, j, quoted):
+        if (j > s + 1 or run_in) and signature(r, pieces[j]) and _ends_here(r, j, quoted):
             end = j
             break
         if not quoted and j > s + 1 and heading_shape(text) and not shapes.closing_like(text):
@@ -90,11 +93,11 @@ def _letter(r: Reading, s: int) -> int:
     else:
         body_end = end - 1
         closer_roles = ["signed"]
-        while body_end > s + 1 and shapes.closing_like(pieces[body_end].text):
+        while body_end > s + (0 if run_in else 1) and shapes.closing_like(pieces[body_end].text):
             closer_roles.insert(0, "salute")
             body_end -= 1
         last = end
-    if body_end <= s and end is not None:  # nothing but a salutation and a signature: not a letter
+    if body_end <= s and end is not None and not run_in:  # a salutation and a signature: not a letter
         return s + 1
     body = list(range(s + 1, body_end + 1))
     cite = last + 1

@@ -21,7 +21,7 @@ from .context import Marker, Reading
 from .items import Item
 from .pieces import Piece
 
-SIGN = r"\d{1,3}|[a-z]|[*\u2020\u2021\u00a7]+"
+SIGN = r"\d{1,3}|[A-Za-z]|[*\u2020\u2021\u00a7]+"
 SUPERSCRIPTS = "\u00b9\u00b2\u00b3\u2070\u2074\u2075\u2076\u2077\u2078\u2079"
 #: How a note's text opens: (form, pattern); the pattern ends where the label ends.
 NOTE_LABELS = [

@@ -143,8 +143,8 @@ def layout(text: str) -> Layout:
     wrapped = lines > 0 and in_prose >= 0.5 * lines
     pieces: list[Piece] = []
     for index, block in enumerate(blocks):
-        whole = wrapped_prose(block, measure) and not (wrapped and verse_like(block, measure)) \
-            or wrapped and not verse_like(block, measure) and not _labelled_lines(block)
+        whole = not _labelled_lines(block) and (wrapped_prose(block, measure) or wrapped) \
+            and not (wrapped and verse_like(block, measure))
         if whole:
             pieces.append(Piece(list(block), index))
         else:

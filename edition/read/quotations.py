@@ -130,7 +130,8 @@ def _quotation_at(r: Reading, k: int, stop: int) -> int:
     n = quoted_run(r, k, stop)
     if n:
         # each paragraph quoted whole and uncited: the next such paragraph goes on the same quotation
-        while k + n < stop and citation_span(r.pieces[k + n - 1]) is None:
+        while k + n < stop and citation_span(r.pieces[k + n - 1]) is None and \
+                r.layout.indented(r.pieces[k + n]) == r.layout.indented(piece):
             more = quoted_run(r, k + n, stop)
             if not more:
                 break

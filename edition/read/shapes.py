@@ -33,6 +33,9 @@ ADDRESS = re.compile(
     r"brothers?|sisters?|citizens?|fellow[- ]\w+|hono(?:u)?red|respected|reverend|mr|mrs|miss|dr|monsieur|"
     r"mesdames|messieurs)\b", re.IGNORECASE)
 SALUTE_END = re.compile(r"(?:[,:!]|[,:]?\s*(?:--|\u2014|\u2013))$")
+#: A salutation run into the letter's first paragraph: `MY DEAR FRIEND,--In attempting …`.
+RUN_IN_SALUTE = re.compile(r"^(?:my\s+|our\s+)?(?:(?:very\s+)?dear(?:est)?|sir|madam|gentlemen)\b[^,:.!\n]{0,40}"
+                           r"(?:[,:]\s*(?:--|\u2014)|:)(?=\s*[A-Z])", re.IGNORECASE)
 
 
 def core(text: str) -> str:
@@ -103,8 +106,12 @@ def name_like(text: str) -> bool:
 def dateline_like(text: str) -> bool:
     """A place and date, or a publication line: a month with a day or a year, in a short line."""
     body = core(text).replace("_", " ").replace("*", " ")
-    return len(body.split()) <= 14 and MONTH.search(body) is not None \
-        and (YEAR.search(body) is not None or DAY.search(body) is not None) and len(body) <= 120
+    if len(body.split()) > 14 or len(body) > 120:
+        return False
+    if MONTH.search(body) is not None and (YEAR.search(body) is not None or DAY.search(body) is not None):
+        return True
+    # `Amesbury, 7th Mo. 11th, 1837.`: a place, a comma, and a date ending in its year
+    return re.match(r"^[A-Z][\w .'-]*,", body) is not None and re.search(r"\b1[0-9]{3}\.?$", body) is not None
 
 
 def byline_like(text: str) -> bool:
@@ -129,6 +136,12 @@ def salutation_like(text: str) -> bool:
         and body.endswith(":")
 
 
+def run_in_salutation(text: str) -> int | None:
+    """Where a salutation run into the first paragraph ends, if the paragraph opens with one."""
+    m = RUN_IN_SALUTE.match(text)
+    return m.end() if m and m.end() < len(text.strip()) - 20 else None
+
+
 def quoted_salutation(text: str) -> bool:
     """The first line of a quoted letter: `"Joseph,`, `"Comrade Kamenev!` (a short address)."""
     t = text.strip()
@@ -151,10 +164,13 @@ def postscript_like(text: str) -> bool:
 
 
 def attribution_like(text: str) -> bool:
-    """An epigraph's source on its own line: `--COLERIDGE`, `—Huxley.`, `HUXLEY.`, `(Trotsky)`."""
+    """An epigraph's source on its own line: `--COLERIDGE`, `—Huxley.`, `HUXLEY.`, `(Trotsky)`,
+    or a title in the transcribers' italics (`_Epilogue to … Fortune_`)."""
     body = text.strip()
     if re.match(r"^(?:--|\u2014|\u2013|-)\s*\S", body):
         return len(body.split()) <= 12
+    if re.fullmatch(r"_[^_]+_\.?", body) and len(body.split()) <= 14:
+        return True
     return name_like(body) and (all_caps(body) or body.startswith("("))
 
 

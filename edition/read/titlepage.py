@@ -7,9 +7,11 @@ Conventions:
   `FREDERICK ENGELS`), or names a contributor (`Edited and Annotated by …`, `With an Introduction by …`);
   a line right under such a line, in the same block, belongs to it. YAML: `bylines`, `not-bylines`.
 - *subtitle*: a title line opening with "or" (`OR, THE …`) or `subtitle:` in the YAML.
-- *epigraph*: a short quotation right after the title page or a heading, with its source on its own
-  line (`--COLERIDGE`, `HUXLEY.`) or in parentheses at its end; set in from the margin or in
-  quotation marks. YAML: `epigraphs`, `not-epigraphs` (or `epigraph: false`).
+- *epigraph*: a short quotation right after the title page or a heading, set in from the margin or
+  in quotation marks, with its source on its own line (`--COLERIDGE`, `HUXLEY.`, `_Title_`, or a
+  line set in deeper under it) or in parentheses at its end; without a source when it is set in
+  before the text or followed by another epigraph. YAML: `epigraphs`, `not-epigraphs`
+  (or `epigraph: false`).
 """
 
 from __future__ import annotations
@@ -92,6 +94,23 @@ def is_byline(r: Reading, piece: Piece) -> bool:
     return decided if decided is not None else shapes.byline_like(piece.text)
 
 
+def read_epigraphs(r: Reading, k: int, after_heading: bool = False) -> int:
+    """The epigraphs at piece k (there may be several, one under the other); the index after them."""
+    while True:
+        after = read_epigraph(r, k, after_heading)
+        if after == k:
+            return k
+        k = after
+
+
+def candidate(r: Reading, k: int) -> bool:
+    """Could piece k open an epigraph: a short passage in quotation marks or set in?"""
+    if not r.free(k):
+        return False
+    piece = r.pieces[k]
+    return (piece.text[:1] in OPEN_QUOTES or r.layout.indented(piece)) and len(piece.text) <= EPIGRAPH_MAX_CHARS
+
+
 def read_epigraph(r: Reading, k: int, after_heading: bool = False) -> int:
     """An epigraph at piece k (after the title page or a heading); the index after it."""
     pieces = r.pieces
@@ -104,22 +123,26 @@ def read_epigraph(r: Reading, k: int, after_heading: bool = False) -> int:
     block = [p for p in pieces[k:] if p.block == piece.block]
     text = "\n".join(p.text for p in block)
     nxt = k + len(block)
-    quoted = piece.text[:1] in OPEN_QUOTES
-    set_in = r.layout.indented(piece)
-    if not (quoted or set_in) or len(text) > EPIGRAPH_MAX_CHARS:
-        return k if decided is None else _epigraph(r, block, None, nxt)
-    # its source: in parentheses at its end, or on the next line
-    if quoted and trailing_citation(piece.text) and len(block) == 1:
-        citation = trailing_citation(piece.text)
-        if closes_quotation(citation[0]):
-            return _epigraph(r, block, None, nxt)
-    if nxt < len(pieces) and r.free(nxt) and shapes.attribution_like(pieces[nxt].text) \
-            and len(pieces[nxt].text) < 80:
+    if not candidate(r, k) or len(text) > EPIGRAPH_MAX_CHARS:
+        return k if not decided else _epigraph(r, block, None, nxt)
+    # its source: in parentheses at its end, or on the next line (or set in deeper under it)
+    citation = trailing_citation(piece.text) if len(block) == 1 else None
+    if citation and piece.text[:1] in OPEN_QUOTES and closes_quotation(citation[0]):
+        return _epigraph(r, block, None, nxt)
+    if nxt < len(pieces) and r.free(nxt) and len(pieces[nxt].text) < 80 and \
+            (shapes.attribution_like(pieces[nxt].text)
+             or pieces[nxt].indent > piece.indent and len(pieces[nxt].words) <= 12 and not candidate_quoted(pieces[nxt])):
         return _epigraph(r, block, pieces[nxt], nxt + 1)
-    # no source: only a passage set in right after a heading (or confirmed) is an epigraph
-    if (after_heading and set_in and nxt < len(pieces) and not r.layout.indented(pieces[nxt])) or decided:
+    # no source: a passage set in before the text, or one of several epigraphs
+    set_in = r.layout.indented(piece)
+    if set_in and nxt < len(pieces) and not r.layout.indented(pieces[nxt]) or decided \
+            or len(text) <= 200 and nxt < len(pieces) and candidate(r, nxt):
         return _epigraph(r, block, None, nxt)
     return k
+
+
+def candidate_quoted(piece: Piece) -> bool:
+    return piece.text[:1] in OPEN_QUOTES
 
 
 def _epigraph(r: Reading, block: list[Piece], attribution: Piece | None, after: int) -> int:
