@@ -122,11 +122,15 @@ def read_notes(r: Reading, first: int) -> None:
             r.guess(piece, f"{pre}{sign}{post} looks like a footnote marker but no note has that sign: kept as text")
 
 
+#: The brackets of the markers that may call a note of each form (`[1]` calls `[1] …`, not `(1) …`).
+CALLED_BY = {"footnote-bracket": ("[", ""), "bracket": ("[",), "paren": ("(",), "number": ("(", "["),
+             "footnote-paren": ("", "("), "superscript": ("",), "sign": ("",), "": ("[", "(", "")}
+
+
 def _marker_for(candidates, taken, piece, form, sign):
-    """The first free marker with this sign before the note (or, failing that, after it)."""
+    """The first free marker with this sign and brackets before the note (or, failing that, after it)."""
     want = normal(sign)
-    fits = [c for c in candidates if c[0] not in taken and normal(c[2]) == want
-            and (form != "number" or c[3] in "[(" and c[3])]
+    fits = [c for c in candidates if c[0] not in taken and normal(c[2]) == want and c[3] in CALLED_BY[form]]
     before = [c for c in fits if c[0] < piece.start]
     return (before or fits or [None])[0]
 

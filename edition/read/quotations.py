@@ -90,11 +90,21 @@ def _block_rest(r: Reading, j: int, stop: int) -> list[Piece]:
 
 
 def quoted_run(r: Reading, k: int, stop: int) -> int:
-    """How many pieces from k form one quotation in quoted paragraphs (0 if they do not)."""
+    """How many pieces from k form one quotation in quoted paragraphs (0 if they do not).
+
+    Paragraphs that each open a quotation none of them closes are still one quotation when there
+    are several of them (an unclosed quotation, with a warning); one alone is a paragraph."""
     j = k
     for _ in range(MAX_QUOTED_PARAGRAPHS):
         unit = _block_rest(r, j, stop)
         if not unit or not opens_quotation(unit[0].text):
+            if j - k >= 2 * len(_block_rest(r, k, stop)) and not closes_quotation(r.pieces[j - 1].text):
+                r.guess(r.pieces[k], f"a quotation over {j - k} paragraphs that is never closed: "
+                                     "read as one block quotation", "quotations")
+                return j - k
+            if j == k + len(_block_rest(r, k, stop)) and '"' not in r.pieces[k].text[1:] \
+                    and "\u201d" not in r.pieces[k].text:
+                r.guess(r.pieces[k], "a quotation mark opened here is never closed")
             return 0
         if closes_quotation(quotation_body(unit[-1].text)):
             return j + len(unit) - k
@@ -111,7 +121,8 @@ def read_quotations(r: Reading, pieces: range) -> None:
             group = r.pieces[k:k + n]
             cited = citation_span(group[-1]) if opens_quotation(group[0].text) or r.layout.indented(group[0]) else None
             verse = all(len(p.lines) == 1 for p in group) and len(group) > 1 and \
-                verse_like([p.lines[0] for p in group], r.layout.measure)
+                all(sum(q.block == p.block for q in group) > 1 for p in group) and \
+                verse_like([p.lines[0] for p in group], r.layout.measure)  # lines of a stanza, not paragraphs
             r.claim(Item("quote", group, verse=verse, citation=cited))
             k += n
         else:

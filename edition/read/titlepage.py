@@ -6,7 +6,8 @@ Conventions:
 - *byline*: a line that opens with "by" (`by John Reed`, `BY`, stacked `By` / `KARL MARX` / `and` /
   `FREDERICK ENGELS`), or names a contributor (`Edited and Annotated by …`, `With an Introduction by …`);
   a line right under such a line, in the same block, belongs to it. YAML: `bylines`, `not-bylines`.
-- *subtitle*: a title line opening with "or" (`OR, THE …`) or `subtitle:` in the YAML.
+- *subtitle*: a title line opening with "or" (`OR, THE …`); with no byline, the lines in capitals
+  or title case between the title and a book-part heading (`AN ADDRESS` / `PREFACE.`).
 - *epigraph*: a short quotation right after the title page or a heading, set in from the margin or
   in quotation marks, with its source on its own line (`--COLERIDGE`, `HUXLEY.`, `_Title_`, or a
   line set in deeper under it) or in parentheses at its end; without a source when it is set in
@@ -48,14 +49,20 @@ def read_title_page(r: Reading) -> int:
         window.append(k)
     bylines = [k for k in window if k > 0 and is_byline(r, pieces[k])]
     title_end = bylines[0] if bylines else _title_continues(pieces)
+    # a book-part heading (PREFACE, I.) ends the title page: the lines above it belong to it
+    part = next((k for k in window if k >= title_end and shapes.sectioning(pieces[k].text)
+                 or k >= title_end and shapes.is_roman(shapes.core(pieces[k].text))), None)
+    extra = list(range(title_end, part)) if part is not None and not bylines else []
+    if not all(_title_line(pieces[k]) for k in extra):
+        extra = []
     title = [pieces[k] for k in range(title_end)]
     subtitle = [p for p in title[1:] if re.match(r"^or\b", shapes.core(p.text), re.IGNORECASE)]
     main = [p for p in title if p not in subtitle]
     r.claim(Item("title", main))
-    if subtitle:
-        r.claim(Item("subtitle", subtitle))
-    k = title_end
-    last_byline = bylines[-1] if bylines else -1
+    for p in subtitle + [pieces[k] for k in extra]:
+        r.claim(Item("subtitle", [p]))
+    k = title_end + len(extra)
+    last_byline = max(bylines[-1] if bylines else -1, part - 1 if part is not None and bylines else -1)
     while k <= last_byline or (k < len(pieces) and k > 0 and _under(r, k)):
         group = [pieces[k]]
         if shapes.core(pieces[k].text).lower() == "by":  # a stacked byline: By / NAME (/ and / NAME)*
@@ -70,6 +77,12 @@ def read_title_page(r: Reading) -> int:
         r.claim(Item("byline", group))
         k = r.index(group[-1]) + 1
     return k
+
+
+def _title_line(piece: Piece) -> bool:
+    """A line a title page may carry under the title: a few words in capitals or title case."""
+    body = shapes.core(piece.text)
+    return len(body.split()) <= 12 and (shapes.all_caps(body) or shapes.title_case(body))
 
 
 def _title_continues(pieces: list[Piece]) -> int:
