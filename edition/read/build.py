@@ -237,8 +237,9 @@ class Builder:
         return bibl
 
     def item_list(self, parent, item, numbered, quoted):
-        labelled = label_of(item.first.text) is not None
-        lst = self.open(parent, "list", item.first.start, type="ordered" if labelled else None)
+        label = label_of(item.first.text)
+        kind = None if label is None else "bulleted" if label[0].startswith("bullet") else "ordered"
+        lst = self.open(parent, "list", item.first.start, type=kind)
         groups: list[list[Piece]] = []
         for piece, role in zip(item.pieces, item.roles or ["item"] * len(item.pieces)):
             if role == "continued" and groups:

@@ -2,7 +2,8 @@
 
 Conventions:
 - *labelled items*: two or more paragraphs (or consecutive lines) that open with labels in
-  sequence — `1.` `2.`, `(a)` `(b)`, `I.` `II.`, `a)` `b)`; a line under an item that has no label
+  sequence — `1.` `2.`, `(a)` `(b)`, `I.` `II.`, `a)` `b)` — or with the same bullet (`-`, `*`, `•`);
+  a line under an item that has no label
   of its own goes on with that item. A label alone on its line is a heading, not an item.
 - *items after a colon*: short paragraphs after one that ends in a colon, as many as it announces
   (`the following four conditions:`), or all the short ones that follow (with a warning).
@@ -19,6 +20,7 @@ from .items import Item
 from .pieces import OPEN_QUOTES
 
 LABEL = re.compile(r"^(?P<open>\()?(?P<value>\d{1,3}|[A-Za-z]|[IVXLC]{1,7}|[ivxlc]{1,7})(?P<close>[.)])\s+\S")
+BULLET = re.compile(r"^[-*\u2022\u2013\u2014]\s+\w")
 NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                 "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 ITEM_MAX_CHARS = 300
@@ -27,6 +29,8 @@ ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 
 def label_of(text: str) -> tuple[str, int] | None:
     """(style, value) of an item label: ('arabic', 3), ('roman', 2), ('alpha', 1)."""
+    if BULLET.match(text):
+        return "bullet-" + text[0], 0  # every item has the same label
     m = LABEL.match(text)
     if not m or (m.group("open") and m.group("close") != ")"):
         return None
@@ -68,7 +72,7 @@ def _labelled(r: Reading, k: int, stop: int) -> list[str]:
     j = k
     while j < stop and r.free(j):
         label = label_of(r.pieces[j].text)
-        if label == (style, value + roles.count("item")):
+        if label == (style, value + (0 if style.startswith("bullet") else roles.count("item"))):
             roles.append("item")
         elif roles and r.pieces[j].block == r.pieces[j - 1].block and label is None:
             roles.append("continued")  # a line under an item, without a label: the item goes on

@@ -9,7 +9,7 @@ its place in the source, so that the TEI built from it keeps every character.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 OPEN_QUOTES = '"\u201c\u201e\u00ab\u2018'
 CLOSE_QUOTES = '"\u201d\u00bb\u2019'
@@ -78,14 +78,17 @@ class Layout:
     measure: int            # the line length of its hard-wrapped paragraphs
     wrapped: bool           # are its paragraphs hard-wrapped (most downloaded texts are)?
     body_indent: int        # the indentation of ordinary paragraphs
-    _by_start: dict = field(default_factory=dict, repr=False)
+    first_indent: int       # … and of their first lines, where the text indents them
 
     def follows_blank(self, k: int) -> bool:
         """Is piece k the first of its block (a blank line before it)?"""
         return k == 0 or self.pieces[k - 1].block != self.pieces[k].block
 
     def indented(self, piece: Piece) -> bool:
-        """Set in from the margin of ordinary paragraphs (a block quotation by layout)."""
+        """Set in from the margin of ordinary paragraphs (a block quotation by layout). A one-line
+        paragraph of a text that indents first lines is not set in."""
+        if len(piece.lines) == 1 and self.first_indent > self.body_indent and piece.indent == self.first_indent:
+            return False
         return piece.indent >= self.body_indent + 2
 
 
@@ -151,12 +154,14 @@ def layout(text: str) -> Layout:
             pieces.extend(Piece([line], index) for line in block)
     for piece in pieces:
         piece.text = text[piece.start:piece.end]
-    indents = sorted(p.indent for p in pieces if len(p.text) > 200)
-    body_indent = indents[len(indents) // 2] if indents else 0
-    return Layout(text, blocks, pieces, measure, wrapped, body_indent)
+    long = [p for p in pieces if len(p.text) > 200]
+    body_indent = sorted(p.indent for p in long)[len(long) // 2] if long else 0
+    first_indent = sorted(p.lines[0].indent for p in long)[len(long) // 2] if long else 0
+    return Layout(text, blocks, pieces, measure, wrapped, body_indent, first_indent)
 
 
-LIST_LABEL = re.compile(r"(?:\d{1,3}[.)]|\(\d{1,3}\)|[a-z][.)]|\([a-z]\)|[IVXLC]{1,7}[.)]|\([ivxlc]{1,7}\))\s+\S")
+LIST_LABEL = re.compile(r"(?:\d{1,3}[.)]|\(\d{1,3}\)|[a-z][.)]|\([a-z]\)|[IVXLC]{1,7}[.)]|\([ivxlc]{1,7}\)"
+                        r"|[-*\u2022\u2013\u2014])\s+\S")
 
 
 def _labelled_lines(block: list[Line]) -> bool:

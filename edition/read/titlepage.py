@@ -40,8 +40,10 @@ def read_title_page(r: Reading) -> int:
     pieces = r.pieces
     if len(pieces) < 2 or r.overrides.flag("title-line") is False:
         return 0
-    if not short(pieces[0]) and r.overrides.flag("title-line") is not True:
-        return 0
+    first = shapes.core(pieces[0].text)
+    if (not short(pieces[0]) or shapes.sectioning(first) or shapes.is_roman(first)) \
+            and r.overrides.flag("title-line") is not True:
+        return 0  # the text opens with a paragraph, or with its first part's heading
     window = []
     for k, piece in enumerate(pieces[:FRONT_MAX_PIECES]):
         if not short(piece) or (k and shapes.ends_sentence(piece.text) and len(piece.words) > 12):

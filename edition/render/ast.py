@@ -782,7 +782,8 @@ class Book:
             items.append([Div(self.unit_attr(item, "item"), [Plain(inlines)])])
             items[-1] += self._pending
             self._pending = []
-        classes = ["list"] + (["ordered"] if el.get("type") == "ordered" else [])
+        # numbered or bulleted in the source: the items carry their own labels, the list adds none
+        classes = ["list"] + (["ordered"] if el.get("type") in ("ordered", "bulleted") else [])
         return [Div(attr(el.get(XML_ID) or "", classes), [BulletList(items)])]
 
     def epigraph(self, el: etree._Element) -> list:
