@@ -38,9 +38,10 @@ def read_items(r: Reading) -> list[Item]:
     return r.items
 
 
-def read_rest(r: Reading, ks: range) -> None:
+def read_rest(r: Reading, ks: range, quotations: bool = True) -> None:
     """Quotations, lists, verse and paragraphs among the free pieces of a range."""
-    read_quotations(r, ks)
+    if quotations:
+        read_quotations(r, ks)
     read_lists(r, ks)
     read_verse(r, ks)
     for k in ks:
@@ -48,14 +49,15 @@ def read_rest(r: Reading, ks: range) -> None:
             r.claim(Item("p", [r.pieces[k]]))
 
 
-def read_inside(r: Reading, container: Item, ks: list[int]) -> None:
-    """The items of a letter's body or a postscript: its pieces are read again, apart."""
+def read_inside(r: Reading, container: Item, ks: list[int], quoted: bool = False) -> None:
+    """The items of a letter's body or a postscript: its pieces are read again, apart. In a quoted
+    letter every paragraph opens with a quotation mark: those are the letter's, not quotations."""
     if not ks:
         return
     for k in ks:
         r.claimed.discard(id(r.pieces[k]))
     before = len(r.items)
-    read_rest(r, range(ks[0], ks[-1] + 1))
+    read_rest(r, range(ks[0], ks[-1] + 1), quotations=not quoted)
     container.body = sorted(r.items[before:], key=lambda item: item.first.start)
     del r.items[before:]
 

@@ -107,7 +107,7 @@ def _letter(r: Reading, s: int) -> int:
     item = r.claim(Item("letter", group, roles=item_roles))
     r.guess(pieces[s], f"treated as a letter's salutation: {pieces[s].lines[0].text.strip()!r}", "letters")
     from .document import read_inside  # the letter's own paragraphs, quotations and lists
-    read_inside(r, item, body)
+    read_inside(r, item, body, quoted=quoted)
     return (cite + 1) if has_cite else last + 1
 
 
