@@ -295,9 +295,6 @@ def test_dateline_and_author_line_before_the_salutation():
         ["dateline", "byline", "salute"]
 
 
-@pytest.mark.xfail(strict=True, reason="reader (uncommitted quotations.py change, the unclosed-quotation rule): a "
-                   "quoted letter's paragraphs, each opening a quotation mark that the signature closes, are read as a "
-                   "block quotation inside the letter (floatingText/body/cit/quote/p) with a warning 'never closed'")
 def test_quoted_letter_with_its_source():
     root = read(f'Letters\n\nHe wrote to his brother at once:\n\n"Dear William,\n"The mill is closed and the men '
                 f'are idle.\n\n"I shall come home in the spring.\n\n"Thomas."\n(Hardy papers, vol. 2, p. 14.)\n\n{PROSE}\n')
@@ -856,8 +853,6 @@ def test_quoted_letter_with_no_signature_warns_and_keeps_its_text(capsys):
     assert "bad.txt:5: warning: a letter with no signature" in err(capsys)
 
 
-@pytest.mark.xfail(strict=True, reason="reader: the paragraphs of a quoted letter with no signature are read as one "
-                   "verse quotation (cit/quote/lg/l) inside the letter instead of the letter's own paragraphs")
 def test_quoted_letter_with_no_signature_keeps_its_paragraphs():
     letter = one(read(QUOTED_NO_SIGNATURE, path="bad.txt"), "text/body/floatingText[@type='letter']")
     assert find(letter, ".//lg") == [] and find(letter, ".//cit") == []
