@@ -82,6 +82,15 @@ RULES: tuple[Rule, ...] = (
         langs=("en", "en-us", "en-ca"),
     ),
     Rule(
+        "double-hyphen",
+        "an unspaced double hyphen (how transcriptions type the book's dash) is an em rule, closed up",
+        _r(r"(?<!-)--(?!-)"),
+        "\u2014",
+        (("savagery, barbarism--the patriarchate", "savagery, barbarism—the patriarchate"),
+         ("of to-day--i.e., with", "of to-day—i.e., with"), ('"insanity."--For', "“insanity.”—For"),
+         ("Mr. ---- said", "Mr. ---- said")),
+    ),
+    Rule(
         "apostrophe",
         "a single quote between letters or figures, or after s/S at a word end, is an apostrophe",
         _r(r"(?<=[^\W_])'(?=[^\W_])|(?<=[sS])'(?=[\s.,;:!?)\u00a0]|$)"),
