@@ -6,8 +6,9 @@ WeasyPrint alone lays out and writes the reading PDF's final HTML and CSS (the o
 The full build is `edition build` run as a command, with its real concurrency: wall time and the
 peak memory of its largest process. Then the figures that concern the machine rather than a
 text: pandoc's own `--pdf-engine=weasyprint` on the seed (the peer), `make` with nothing to do
-and what `make` would remake after a change (`make --what-if`, nothing is touched), and tagging
-names in 1 MB of text.
+and what `make` would remake after a change (`make --what-if`, nothing is touched), tagging
+names in 1 MB of text; and the reader's scores on the public corpus (`corpus.score`, the figures
+tests/test_corpus.py holds to).
 
 The numbers depend on the machine and on what else runs on it; the targets are the issue's.
 """
@@ -31,6 +32,8 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from . import corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "stalin-50-years.txt"
@@ -289,6 +292,7 @@ class Results:
     peer: float = 0.0
     tagging: tuple[float, int, int] = (0.0, 0, 0)
     make: dict = field(default_factory=dict)
+    corpus: list[corpus.Score] = field(default_factory=list)
 
 
 def book_generator():
@@ -330,6 +334,9 @@ def run(seed: Path = SEED, copies: int = BOOK_COPIES, say=print) -> Results:
             say(f"book: {copies} copies of the seed …")
             book = make_book(work / "book", copies)
             results.texts["book"] = measure("book", book, work)
+    sources = corpus.texts()
+    say(f"corpus: {len(sources)} texts scored …")
+    results.corpus = [corpus.score(source) for source in sources]
     return results
 
 
@@ -395,4 +402,19 @@ def report(results: Results) -> str:
         figure("peak memory, book", f"{peak:.0f} MB", "< 1536 MB", peak < 1536)
     seconds, found, size = results.tagging
     figure(f"tagging names in {size / MB:.1f} MB ({found} names)", f"{seconds:.2f} s", "< 1 s", seconds < 1)
-    return "\n".join(lines)
+    return "\n".join(lines + corpus_table(results.corpus))
+
+
+def corpus_table(scores: list[corpus.Score]) -> list[str]:
+    """The reader on the public corpus: each text's scores and the time of its TEI build."""
+    if not scores:
+        return ["", f"No corpus scored: {corpus.CORPUS} not found."]
+    lines = ["", "| corpus text | firm | soft | persons | round trip | TEI build |", "|---|---:|---:|---:|---|---:|"]
+    for s in scores:
+        lines.append(f"| {s.name} | {s.firm}/{s.of} | {s.soft}/{s.soft_of} | {s.persons}/{s.persons_of} | "
+                     f"{'ok' if s.roundtrip else '**FAIL**'} | {s.seconds:.2f} s |")
+    total = lambda key: sum(getattr(s, key) for s in scores)  # noqa: E731
+    lines.append(f"| **all {len(scores)}** | **{total('firm')}/{total('of')}** | {total('soft')}/{total('soft_of')} | "
+                 f"{total('persons')}/{total('persons_of')} | {sum(s.roundtrip for s in scores)} ok | "
+                 f"{total('seconds'):.2f} s |")
+    return lines

@@ -11,7 +11,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from edition import bench
+from edition import bench, corpus
 
 from conftest import SEEDS
 
@@ -101,3 +101,12 @@ def test_report_names_every_figure(measured):
                    "peak memory, book", "tagging names in 1.0 MB", "WeasyPrint 70", "load average"):
         assert figure in report, figure
     assert "| seconds per page, book ÷ seed | 0.300 ÷ 0.200 = 1.50 | ≤ 1.25 | **NOT met** |" in report
+
+
+def test_report_prints_each_corpus_text_score():
+    scores = [corpus.Score("a-text", 9, 10, 2, 4, 1, 5, True, (), 0.7),
+              corpus.Score("b-text", 5, 5, 0, 0, 0, 3, False, ("FAIL roundtrip: …",), 0.8)]
+    table = "\n".join(bench.corpus_table(scores))
+    assert "| a-text | 9/10 | 2/4 | 1/5 | ok | 0.70 s |" in table
+    assert "| b-text | 5/5 | 0/0 | 0/3 | **FAIL** | 0.80 s |" in table
+    assert "| **all 2** | **14/15** | 2/4 | 1/8 | 1 ok | 1.50 s |" in table
