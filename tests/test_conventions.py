@@ -99,8 +99,6 @@ def test_subtitle_opens_with_or():
     assert one(root, "text/front/titlePage/docTitle/titlePart[@type='main']").text == "THE RIGHTS OF LABOUR"
 
 
-@pytest.mark.xfail(strict=True, reason="reader: an `OR, …` subtitle is found only when a byline follows it; without "
-                   "one it becomes a body paragraph (same block) or a heading (its own block)")
 @pytest.mark.parametrize("gap", ["\n", "\n\n"], ids=["same-block", "own-block"])
 def test_subtitle_without_a_byline(gap):
     root = read(f"THE RIGHTS OF LABOUR{gap}OR, THE CLAIMS OF THE MANY\n\n{PROSE}\n")
@@ -132,8 +130,6 @@ def test_title_over_two_blocks_before_a_byline():
     assert len(find(part, "lb")) == 1 and said(part) == "THE RIGHTS OF LABOUR\n\nAND THE DUTIES OF CAPITAL"
 
 
-@pytest.mark.xfail(strict=True, reason="reader: a second title line in the title's block, with no byline "
-                   "below, becomes a body paragraph (titlepage._title_continues wants a comma or a small letter)")
 def test_title_over_two_lines_of_one_block():
     root = read(f"THE RIGHTS OF LABOUR\nAND THE DUTIES OF CAPITAL\n\n{PROSE}\n")
     assert said(one(root, "text/front/titlePage/docTitle")) == "THE RIGHTS OF LABOUR\nAND THE DUTIES OF CAPITAL"
@@ -167,9 +163,6 @@ def test_epigraph_in_verse_under_a_heading():
     assert one(root, "text/body/div/epigraph/cit/bibl").text == "--GOLDSMITH"
 
 
-@pytest.mark.xfail(strict=True, reason="reader: an epigraph over several lines (verse) with its source in parentheses "
-                   "at its end is not an epigraph (titlepage.read_epigraph accepts a parenthesised source only when the "
-                   "epigraph is one line); it becomes a block quotation")
 def test_verse_epigraph_with_its_source_in_parentheses():
     root = read(f"Essays on Trade\n\n{PROSE}\n\nCHAPTER I.\n\n"
                 '"Ill fares the land, to hastening ills a prey,\nWhere wealth accumulates, and men decay." (Goldsmith)\n\n'
@@ -195,9 +188,6 @@ def test_heading_over_two_blocks_is_one_head():
     assert len(find(head, "lb")) == 1 and said(head) == "II.\n\nOF THE GUILDS AND THEIR FALL."
 
 
-@pytest.mark.xfail(strict=True, reason="reader: after a paragraph, a heading over blocks that opens with a one-word "
-                   "line (TO / NAME, / TITLE.) is not found: headings.signature_here takes `TO` for a signature because "
-                   "more heading lines follow it (`if run_rest: return True`); all three lines become paragraphs")
 def test_heading_over_lines_ending_in_commas():
     root = read(f"An Essay on Trade\n\n{PROSE}\n\nTO\n\nTHE RIGHT HONOURABLE EDMUND BURKE,\n\n"
                 f"MEMBER OF PARLIAMENT.\n\n{PROSE}\n")
@@ -370,9 +360,6 @@ def test_quoted_paragraph_with_its_source_in_parentheses():
     assert one(cit, "bibl").text == "National Petition, 1839, p. 4." and cit.get("n") == "3"
 
 
-@pytest.mark.xfail(strict=True, reason="reader: a short one-line quotation with its (Source.) on the next line of its "
-                   "block is read as two lines of verse (lg/l, the citation inside an l); a quotation line longer than "
-                   "the measure is read right")
 def test_source_on_the_line_under_the_quotation():
     root = read(f'On the Charter\n\nThe petition put it plainly:\n\n"We ask for nothing but the vote."\n'
                 f"(National Petition, 1839.)\n\n{PROSE}\n")
@@ -626,8 +613,6 @@ def test_confirmed_letter_does_not_warn(capsys):
     assert "salutation" not in err(capsys)
 
 
-@pytest.mark.xfail(strict=True, reason="reader: a letter confirmed under `salutations:` still warns "
-                   "'treated as a letter's salutation' (letters.py passes only 'letters' to r.guess)")
 def test_salutation_confirmed_under_salutations_does_not_warn(capsys):
     read(DEAR_SIR, {"salutations": ["Dear Sir,"]})
     assert "salutation" not in err(capsys)
@@ -679,8 +664,6 @@ def test_override_not_bylines():
     assert find(read(text, {"not-bylines": ["By Consent of the Governed"]}), "//byline") == []
 
 
-@pytest.mark.xfail(strict=True, reason="reader: a title line refused as a byline (`not-bylines`) becomes a body "
-                   "paragraph instead of going on with the title above it in the same block")
 def test_refused_byline_goes_on_with_the_title():
     root = read(f"Government\nBy Consent of the Governed\n\n{PROSE}\n", {"not-bylines": ["By Consent of the Governed"]})
     assert said(one(root, "text/front/titlePage/docTitle")) == "Government\nBy Consent of the Governed"
@@ -729,8 +712,6 @@ def test_override_not_verse_on_a_couplet():
     assert find(read(text, {"not-verse": ["Bread for the hungry."]}), "//lg") == []
 
 
-@pytest.mark.xfail(strict=True, reason="reader: `not-verse` on a block's first line refuses verse only from that "
-                   "line; read_verse then reads the block's remaining lines as verse (document.read_verse, k += 1)")
 def test_override_not_verse_refuses_the_whole_block():
     text = f"On Liberty\n\n{PROSE}\n\nBread for the hungry.\nWork for the idle.\nVotes for all.\n\n{PROSE}\n"
     assert len(find(read(text), "//lg/l")) == 3
@@ -794,8 +775,6 @@ def test_marker_with_no_note_at_all_keeps_its_text():
     assert find(root, "//note") == [] and one(root, "text/body/p[1]").text == "The Chartists[3] were not alone."
 
 
-@pytest.mark.xfail(strict=True, reason="reader: a marker is reported only when the text has some note: "
-                   "read_notes returns before the check when no note body is found")
 @pytest.mark.parametrize("marker", ["[3]", "\u00b2"])
 def test_marker_with_no_note_at_all_warns(marker, capsys):
     read(f"On the Guilds\n\nThe Chartists{marker} were not alone.\n\n{PROSE}\n", path="bad.txt")

@@ -171,11 +171,11 @@ class Builder:
         cit = sub(epigraph, "cit")
         quoted = [p for p, role in zip(item.pieces, item.roles) if role == "quote"]
         source = [p for p, role in zip(item.pieces, item.roles) if role == "bibl"]
-        cite = trailing_citation(quoted[-1].text) if not source and len(quoted) == 1 else None
-        if cite:  # the seed's form: "…" (Source.)
-            piece = quoted[0]
-            self.quotation(cit, quoted, piece.start + len(cite[0]), verse=False, single=True)
-            self.parenthesised(cit, piece.start + len(cite[0]) + len(cite[1]), piece.end)
+        cite = trailing_citation(quoted[-1].text) if not source else None
+        if cite:  # "…" (Source.) at the end of its last line
+            last = quoted[-1]
+            self.quotation(cit, quoted, last.start + len(cite[0]), verse=item.verse, single=True)
+            self.parenthesised(cit, last.start + len(cite[0]) + len(cite[1]), last.end)
         else:
             self.quotation(cit, quoted, quoted[-1].end, verse=item.verse, single=True)
         for piece in source:

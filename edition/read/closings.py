@@ -57,7 +57,8 @@ def _section_end(r: Reading, section: range) -> None:
     # a closing line directly under a heading is not a signature: the section must have text
     pieces = [r.pieces[k] for k in closing]
     r.claim(Item("closer", pieces, roles=[closing_role(r, k) for k in closing]))
-    r.guess(pieces[0], f"treated as the closing lines of a section: {pieces[0].text.strip()!r}", "signatures")
+    r.guess(pieces[0], f"treated as the closing lines of a section: {pieces[0].text.strip()!r}", "signatures",
+            "datelines")
 
 
 def _postscript(r: Reading, section: range) -> None:

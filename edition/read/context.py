@@ -52,8 +52,8 @@ class Reading:
             self._positions = {id(p): k for k, p in enumerate(self.pieces)}
         return self._positions[id(piece)]
 
-    def guess(self, piece: Piece, message: str, kind: str | None = None) -> None:
-        """Warn about a guess, unless the editor has confirmed it in the YAML."""
-        if kind is not None and self.overrides.says(kind, piece):
+    def guess(self, piece: Piece, message: str, *kinds: str) -> None:
+        """Warn about a guess, unless the editor has confirmed it in the YAML (under one of `kinds`)."""
+        if any(self.overrides.says(kind, piece) for kind in kinds):
             return
         warn(self.source.path, piece.number, message)

@@ -73,9 +73,10 @@ def read_verse(r: Reading, ks: range) -> None:
             run.append(r.pieces[j])
             j += 1
         decided = r.overrides.decide("verse", r.pieces[k]) if r.free(k) else None
-        if len(run) >= 2 and decided is not False and (decided or verse_like([p.lines[0] for p in run], r.layout.measure)
-                                                      and not any(shapes.ends_sentence(p.text) and len(p.words) > 12
-                                                                  for p in run)):
+        if decided is False:
+            k = max(j, k + 1)  # the editor refuses the whole block, not only its first line
+        elif len(run) >= 2 and (decided or verse_like([p.lines[0] for p in run], r.layout.measure)
+                                and not any(shapes.ends_sentence(p.text) and len(p.words) > 12 for p in run)):
             r.claim(Item("lg", run))
             r.guess(run[0], f"treated as {len(run)} lines of verse", "verse")
             k = j

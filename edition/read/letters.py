@@ -87,7 +87,7 @@ def _letter(r: Reading, s: int) -> int:
         if last <= s:
             return s + 1
         r.guess(pieces[s], "a letter with no signature: it is taken to end at line "
-                f"{pieces[last].lines[-1].number}", "letters")
+                f"{pieces[last].lines[-1].number}", "letters", "salutations")
         body_end = last
         closer_roles: list[str] = []
     else:
@@ -105,7 +105,8 @@ def _letter(r: Reading, s: int) -> int:
     group = [pieces[i] for i in range(start, last + 1)] + ([pieces[cite]] if has_cite else [])
     item_roles = roles + ["body"] * len(body) + closer_roles + (["bibl"] if has_cite else [])
     item = r.claim(Item("letter", group, roles=item_roles))
-    r.guess(pieces[s], f"treated as a letter's salutation: {pieces[s].lines[0].text.strip()!r}", "letters")
+    r.guess(pieces[s], f"treated as a letter's salutation: {pieces[s].lines[0].text.strip()!r}", "letters",
+            "salutations")
     from .document import read_inside  # the letter's own paragraphs, quotations and lists
     read_inside(r, item, body, quoted=quoted)
     return (cite + 1) if has_cite else last + 1

@@ -89,8 +89,6 @@ def read_notes(r: Reading, first: int) -> None:
         elif in_notes_section:
             in_notes_section = False
         k += 1
-    if not bodies:
-        return
     body_pieces = {k for k, _, _ in bodies}
     candidates = markers_in(r, [p for k, p in enumerate(pieces[first:], first) if r.free(k) and k not in body_pieces])
     taken: set[int] = set()
@@ -111,7 +109,8 @@ def read_notes(r: Reading, first: int) -> None:
                     sign=sign)
         r.claim(item)
         if marker is None:
-            r.guess(piece, f"a footnote {sign!r} that no marker in the text calls: left where it stands")
+            shown = f"{sign!r} " if sign else ""
+            r.guess(piece, f"a footnote {shown}that no marker in the text calls: left where it stands")
             continue
         taken.add(marker[0])
         start, end, msign, pre, post = marker

@@ -120,6 +120,9 @@ def read_quotations(r: Reading, pieces: range) -> None:
         if n:
             group = r.pieces[k:k + n]
             cited = citation_span(group[-1]) if opens_quotation(group[0].text) or r.layout.indented(group[0]) else None
+            if n == 2 and _cited_line(r, k, k + 2):  # the source on a line of its own
+                group, cited = group[:1], (group[1].start, group[1].end)
+                r.claimed.add(id(r.pieces[k + 1]))
             verse = all(len(p.lines) == 1 for p in group) and len(group) > 1 and \
                 all(sum(q.block == p.block for q in group) > 1 for p in group) and \
                 verse_like([p.lines[0] for p in group], r.layout.measure)  # lines of a stanza, not paragraphs
@@ -138,6 +141,9 @@ def _quotation_at(r: Reading, k: int, stop: int) -> int:
         return 0
     if r.layout.indented(piece):
         return _set_in(r, k, stop)
+    cited = _cited_line(r, k, stop)
+    if cited:
+        return cited
     n = quoted_run(r, k, stop)
     if n:
         # each paragraph quoted whole and uncited: the next such paragraph goes on the same quotation
@@ -151,6 +157,17 @@ def _quotation_at(r: Reading, k: int, stop: int) -> int:
     if decided:
         return 1
     return 0
+
+
+def _cited_line(r: Reading, k: int, stop: int) -> int:
+    """`"We ask for nothing but the vote."` / `(National Petition, 1839.)`: a quoted line closed on
+    its line, its source in parentheses on the next line of the block. 2, or 0."""
+    pieces = r.pieces
+    if k + 1 >= stop or not r.free(k + 1) or pieces[k + 1].block != pieces[k].block:
+        return 0
+    text, source = pieces[k].text, pieces[k + 1].text
+    closes = opens_quotation(text) and closes_quotation(text)
+    return 2 if closes and source.startswith("(") and source.endswith(")") and len(source) < 200 else 0
 
 
 def _set_in(r: Reading, k: int, stop: int) -> int:

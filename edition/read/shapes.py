@@ -27,6 +27,9 @@ YEAR = re.compile(r"\b(?:1[0-9]{3}|20[0-9]{2})\b")
 DAY = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?\b")
 ROMAN = re.compile(r"^(?=[IVXLCDM])M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")
 BY = re.compile(r"(?:^|\s)(?:by|BY|By)(?:\s+|$)")
+FUNCTION_WORDS = {"the", "a", "an", "to", "of", "and", "in", "on", "at", "for", "from", "with", "by", "or",
+                  "but", "as", "that", "this", "these", "those", "what", "how", "why", "when", "where", "our",
+                  "my", "his", "her", "their", "its", "your", "no", "not", "all", "some"}
 PARTICLES = {"de", "von", "van", "der", "la", "le", "du", "da", "di", "of", "and", "y", "ibn", "bin", "al"}
 ADDRESS = re.compile(
     r"^(?:my\s+|our\s+)?(?:(?:very\s+)?dear(?:est)?|sir|sirs|madam|madame|gentlemen|ladies|friends?|comrades?|"
@@ -91,6 +94,8 @@ def name_like(text: str) -> bool:
     body = core(text).rstrip(".,")
     ws = body.split()
     if not ws or len(ws) > 5 or any(c.isdigit() for c in body) or len(body) > 40:
+        return False
+    if ws[0].lower() in FUNCTION_WORDS:  # `TO` (a dedication), `THE SECOND LETTER`: not a name
         return False
     for w in ws:
         bare = w.strip("[].,")

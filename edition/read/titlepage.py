@@ -50,7 +50,7 @@ def read_title_page(r: Reading) -> int:
             break
         window.append(k)
     bylines = [k for k in window if k > 0 and is_byline(r, pieces[k])]
-    title_end = bylines[0] if bylines else _title_continues(pieces)
+    title_end = bylines[0] if bylines else _title_continues(r)
     # a book-part heading (PREFACE, I.) ends the title page: the lines above it belong to it
     part = next((k for k in window if k >= title_end and shapes.sectioning(pieces[k].text)
                  or k >= title_end and shapes.is_roman(shapes.core(pieces[k].text))), None)
@@ -58,7 +58,7 @@ def read_title_page(r: Reading) -> int:
     if not all(_title_line(pieces[k]) for k in extra):
         extra = []
     title = [pieces[k] for k in range(title_end)]
-    subtitle = [p for p in title[1:] if re.match(r"^or\b", shapes.core(p.text), re.IGNORECASE)]
+    subtitle = [p for p in title[1:] if _alternative(p)]
     main = [p for p in title if p not in subtitle]
     r.claim(Item("title", main))
     for p in subtitle + [pieces[k] for k in extra]:
@@ -87,13 +87,23 @@ def _title_line(piece: Piece) -> bool:
     return len(body.split()) <= 12 and (shapes.all_caps(body) or shapes.title_case(body))
 
 
-def _title_continues(pieces: list[Piece]) -> int:
-    """Without a byline the title is its first line, and the lines of its block that carry it on."""
+def _title_continues(r: Reading) -> int:
+    """Without a byline the title is its first line and the lines of its block that carry it on
+    (a comma, a small letter, or more title-page capitals), and an `OR, …` subtitle under it."""
+    pieces = r.pieces
     end = 1
-    while end < len(pieces) and pieces[end].block == pieces[0].block and \
-            (pieces[end - 1].text.rstrip()[-1:] in ",:;" or pieces[end].text[:1].islower()):
+    while end < len(pieces) and pieces[end].block == pieces[0].block and short(pieces[end]) and \
+            (pieces[end - 1].text.rstrip()[-1:] in ",:;" or pieces[end].text[:1].islower()
+             or _title_line(pieces[end]) and _title_line(pieces[0]) and not is_byline(r, pieces[end])):
+        end += 1
+    while end < len(pieces) and short(pieces[end]) and _alternative(pieces[end]):
         end += 1
     return end
+
+
+def _alternative(piece: Piece) -> bool:
+    """`OR, THE CLAIMS OF THE MANY`: a subtitle offering the title's other name."""
+    return re.match(r"^or\b", shapes.core(piece.text), re.IGNORECASE) is not None
 
 
 def _under(r: Reading, k: int) -> bool:
@@ -141,7 +151,7 @@ def read_epigraph(r: Reading, k: int, after_heading: bool = False) -> int:
     if not candidate(r, k) or len(text) > EPIGRAPH_MAX_CHARS:
         return k if not decided else _epigraph(r, block, None, nxt)
     # its source: in parentheses at its end, or on the next line (or set in deeper under it)
-    citation = trailing_citation(piece.text) if len(block) == 1 else None
+    citation = trailing_citation(block[-1].text)
     if citation and piece.text[:1] in OPEN_QUOTES and closes_quotation(citation[0]):
         return _epigraph(r, block, None, nxt)
     if nxt < len(pieces) and r.free(nxt) and len(pieces[nxt].text) < 80 and \
