@@ -6,7 +6,8 @@ Conventions:
   a line under an item that has no label
   of its own goes on with that item. A label alone on its line is a heading, not an item.
 - *items after a colon*: short paragraphs after one that ends in a colon, as many as it announces
-  (`the following four conditions:`), or all the short ones that follow (with a warning).
+  (`the following four conditions:`), or, when it announces no number, the short one-sentence
+  paragraphs that follow (with a warning).
 YAML: `lists` (the first item's line), `not-lists`.
 """
 
@@ -24,6 +25,7 @@ BULLET = re.compile(r"^[-*\u2022\u2013\u2014]\s+\w")
 NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                 "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 ITEM_MAX_CHARS = 300
+UNANNOUNCED_MAX_CHARS = 160
 ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 
 
@@ -101,6 +103,9 @@ def _after_colon(r: Reading, k: int, stop: int) -> list[str]:
         if not r.free(j) or piece.text[:1] in OPEN_QUOTES or len(piece.text) > ITEM_MAX_CHARS \
                 or piece.text.rstrip().endswith(":"):
             break
+        if stated is None and not forced and (len(piece.text) > UNANNOUNCED_MAX_CHARS or
+                                               re.search(r"[.!?]\s+[A-Z]", piece.text)):
+            break  # with no number announced, only short one-sentence items make a list
         count += 1
     if stated and stated <= count:
         return ["item"] * stated

@@ -127,6 +127,9 @@ def read_quotations(r: Reading, pieces: range) -> None:
                 all(sum(q.block == p.block for q in group) > 1 for p in group) and \
                 verse_like([p.lines[0] for p in group], r.layout.measure)  # lines of a stanza, not paragraphs
             r.claim(Item("quote", group, verse=verse, citation=cited))
+            if not opens_quotation(group[0].text):
+                r.guess(group[0], "set in from the margin without quotation marks: read as a block quotation",
+                        "quotations")
             k += n
         else:
             k += 1

@@ -84,6 +84,15 @@ def sectioning(text: str) -> bool:
     return bool(first) and first[0].strip(".:,").lower() in SECTION_WORDS
 
 
+def part_heading(text: str) -> bool:
+    """A book-part heading and nothing more: `PREFACE`, `CHAPTER I.`, `Part 2`, `III.`."""
+    ws = core(text).rstrip(".:").split()
+    if len(ws) == 1 and is_roman(ws[0]):
+        return True
+    return 0 < len(ws) <= 2 and sectioning(ws[0]) and \
+        (len(ws) == 1 or ws[1].rstrip(".").isdigit() or is_roman(ws[1]) or len(ws[1].rstrip(".")) == 1)
+
+
 def notes_heading(text: str) -> bool:
     return bool(NOTES_HEADING.match(core(text)))
 

@@ -40,8 +40,7 @@ def read_title_page(r: Reading) -> int:
     pieces = r.pieces
     if len(pieces) < 2 or r.overrides.flag("title-line") is False:
         return 0
-    first = shapes.core(pieces[0].text)
-    if (not short(pieces[0]) or shapes.sectioning(first) or shapes.is_roman(first)) \
+    if (not short(pieces[0]) or shapes.part_heading(pieces[0].text)) \
             and r.overrides.flag("title-line") is not True:
         return 0  # the text opens with a paragraph, or with its first part's heading
     window = []
@@ -52,8 +51,7 @@ def read_title_page(r: Reading) -> int:
     bylines = [k for k in window if k > 0 and is_byline(r, pieces[k])]
     title_end = bylines[0] if bylines else _title_continues(r)
     # a book-part heading (PREFACE, I.) ends the title page: the lines above it belong to it
-    part = next((k for k in window if k >= title_end and shapes.sectioning(pieces[k].text)
-                 or k >= title_end and shapes.is_roman(shapes.core(pieces[k].text))), None)
+    part = next((k for k in window if k >= title_end and shapes.part_heading(pieces[k].text)), None)
     extra = list(range(title_end, part)) if part is not None and not bylines else []
     if not all(_title_line(pieces[k]) for k in extra):
         extra = []
