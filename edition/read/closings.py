@@ -51,8 +51,7 @@ def _section_end(r: Reading, section: range) -> None:
             break
         closing.insert(0, k)
     if not closing or closing[0] == section.start or not r.free(closing[0] - 1) and \
-            not any(r.pieces[closing[0] - 1] in i.pieces and i.kind in ("quote", "list", "letter", "lg")
-                    for i in r.items):
+            r.kind_at(closing[0] - 1) not in ("quote", "list", "letter", "lg"):
         return
     # a closing line directly under a heading is not a signature: the section must have text
     pieces = [r.pieces[k] for k in closing]
@@ -77,4 +76,4 @@ def _postscript(r: Reading, section: range) -> None:
 
 
 def _is_note(r: Reading, k: int) -> bool:
-    return any(r.pieces[k] in i.pieces and i.kind == "note" for i in r.items)
+    return r.kind_at(k) == "note"

@@ -31,7 +31,7 @@ class Reading:
     initials: str | None = None
     items: list[Item] = field(default_factory=list)
     markers: dict[int, Marker] = field(default_factory=dict)   # by offset in the source text
-    claimed: set[int] = field(default_factory=set)             # ids of pieces already in an item
+    claimed: dict[int, Item] = field(default_factory=dict)     # piece id → the item that holds it
     _positions: dict[int, int] = field(default_factory=dict, repr=False)
 
     @property
@@ -43,9 +43,14 @@ class Reading:
 
     def claim(self, item: Item) -> Item:
         for piece in item.pieces:
-            self.claimed.add(id(piece))
+            self.claimed[id(piece)] = item
         self.items.append(item)
         return item
+
+    def kind_at(self, k: int) -> str | None:
+        """The kind of the item that holds piece k, None while it is free."""
+        item = self.claimed.get(id(self.pieces[k])) if 0 <= k < len(self.pieces) else None
+        return item.kind if item is not None else None
 
     def index(self, piece: Piece) -> int:
         if not self._positions:

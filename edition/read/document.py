@@ -55,7 +55,7 @@ def read_inside(r: Reading, container: Item, ks: list[int], quoted: bool = False
     if not ks:
         return
     for k in ks:
-        r.claimed.discard(id(r.pieces[k]))
+        r.claimed.pop(id(r.pieces[k]), None)
     before = len(r.items)
     read_rest(r, range(ks[0], ks[-1] + 1), quotations=not quoted)
     container.body = sorted(r.items[before:], key=lambda item: item.first.start)
@@ -86,11 +86,11 @@ def read_verse(r: Reading, ks: range) -> None:
 
 def sections(r: Reading, first: int) -> list[range]:
     """The ranges of pieces between headings (the text before the first heading is one)."""
-    starts = sorted(r.index(item.first) for item in r.items if item.kind == "head")
-    bounds = [first] + starts + [len(r.pieces)]
+    heads = {r.index(item.first): item for item in r.items if item.kind == "head"}
+    bounds = [first] + sorted(heads) + [len(r.pieces)]
     out = []
     for a, b in zip(bounds, bounds[1:]):
-        head = next((item for item in r.items if item.kind == "head" and r.index(item.first) == a), None)
+        head = heads.get(a)
         a = r.index(head.pieces[-1]) + 1 if head else a
         if a < b:
             out.append(range(a, b))

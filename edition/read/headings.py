@@ -63,8 +63,7 @@ def signature_here(r: Reading, k: int, run_rest: list[int]) -> bool:
     if not shapes.name_like(piece.text) or k == 0:
         return False
     prev = pieces[k - 1]
-    prev_item = next((i for i in reversed(r.items) if prev in i.pieces), None)
-    after_text = r.free(k - 1) or prev_item is not None and prev_item.kind in ("p", "quote", "letter", "list")
+    after_text = r.free(k - 1) or r.kind_at(k - 1) in ("p", "quote", "letter", "list")
     if not after_text or r.overrides.says("headings", piece):
         return False
     if not shapes.ends_sentence(prev.text):
@@ -76,7 +75,7 @@ def signature_here(r: Reading, k: int, run_rest: list[int]) -> bool:
         return True
     following = pieces[nxt]
     return shapes.dateline_like(following.text) or shapes.postscript_like(following.text) or \
-        not r.free(nxt) and any(following in i.pieces and i.kind == "note" for i in r.items)
+        r.kind_at(nxt) == "note"
 
 
 def read_headings(r: Reading, first: int) -> None:
@@ -139,4 +138,4 @@ def _whole_blocks(r: Reading, run: list[int]) -> bool:
 
 def _only_notes_follow(r: Reading, k: int) -> bool:
     """Is piece k one of the author's notes (a heading is followed by text, not by a note)?"""
-    return not r.free(k) and any(r.pieces[k] in i.pieces and i.kind == "note" for i in r.items)
+    return r.kind_at(k) == "note"

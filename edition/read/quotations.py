@@ -120,13 +120,16 @@ def read_quotations(r: Reading, pieces: range) -> None:
         if n:
             group = r.pieces[k:k + n]
             cited = citation_span(group[-1]) if opens_quotation(group[0].text) or r.layout.indented(group[0]) else None
+            source_line = None
             if n == 2 and _cited_line(r, k, k + 2):  # the source on a line of its own
-                group, cited = group[:1], (group[1].start, group[1].end)
-                r.claimed.add(id(r.pieces[k + 1]))
+                group, source_line = group[:1], group[1]
+                cited = (source_line.start, source_line.end)
             verse = all(len(p.lines) == 1 for p in group) and len(group) > 1 and \
                 all(sum(q.block == p.block for q in group) > 1 for p in group) and \
                 verse_like([p.lines[0] for p in group], r.layout.measure)  # lines of a stanza, not paragraphs
-            r.claim(Item("quote", group, verse=verse, citation=cited))
+            item = r.claim(Item("quote", group, verse=verse, citation=cited))
+            if source_line is not None:
+                r.claimed[id(source_line)] = item
             if not opens_quotation(group[0].text):
                 r.guess(group[0], "set in from the margin without quotation marks: read as a block quotation",
                         "quotations")
