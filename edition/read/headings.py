@@ -131,9 +131,11 @@ def _run(r: Reading, k: int) -> list[int]:
 
 
 def _whole_blocks(r: Reading, run: list[int]) -> bool:
-    """Does the run hold every line of each block it touches?"""
-    blocks = {r.pieces[j].block for j in run}
-    return all(p.block not in blocks or k in run for k, p in enumerate(r.pieces) if abs(k - run[0]) < 50)
+    """Does the run (consecutive pieces) hold every line of each block it touches?"""
+    pieces = r.pieces
+    first, last = run[0], run[-1]
+    return (first == 0 or pieces[first - 1].block != pieces[first].block) and \
+        (last + 1 >= len(pieces) or pieces[last + 1].block != pieces[last].block)
 
 
 def _only_notes_follow(r: Reading, k: int) -> bool:
