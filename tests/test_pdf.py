@@ -631,3 +631,10 @@ def test_forms_paragraph_numbers_in_order(forms_book):
     assert units == list(range(1, len(units) + 1))
     pages = [dests[f"p{n}"] for n in units]
     assert pages == sorted(pages)
+
+
+def test_running_title_is_a_short_title_when_the_title_is_long():
+    assert pdfmod.running_title("Stalin: 50 years after the death of a tyrant") == \
+        "Stalin: 50 years after the death of a tyrant"
+    long = "A VINDICATION OF THE RIGHTS OF WOMAN, WITH STRICTURES ON POLITICAL AND MORAL SUBJECTS,"
+    assert pdfmod.running_title(long) == "A VINDICATION OF THE RIGHTS OF WOMAN"

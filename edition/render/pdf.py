@@ -113,6 +113,16 @@ def css_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
 
 
+def running_title(title: str, limit: int = 60) -> str:
+    """The title as a running head sets it, on one line of the verso's head: a title longer than
+    the line holds is cut at its first colon, semicolon or comma, as books shorten theirs (a long
+    source title ran over two lines, hyphenated); no trailing comma."""
+    title = " ".join(title.split()).rstrip(",;:")
+    if len(title) > limit:
+        title = re.split(r"[:;,]\s", title, maxsplit=1)[0]
+    return title
+
+
 def to_html(ast: dict, part: str, moment: dt.datetime) -> str:
     """Pandoc's HTML5 for one part of the book, with the print template."""
     meta = dict(ast["meta"])
@@ -175,12 +185,16 @@ class Typesetter:
         self.last_part: Part | None = None
 
     def furniture(self, first_folio: int, first_side: str) -> str:
-        """The rules that depend on the book: running title, first folio and side of a part."""
-        title = css_string(self.header.title)
+        """The rules that depend on the book: running title, first folio and side of a part.
+
+        Text before the first heading is headed by the title; a first section is not (WeasyPrint
+        sets a box's string again on each page it continues onto: all its rectos would read the
+        title)."""
+        title = css_string(running_title(self.header.title))
         rules = f"""
             html {{ string-set: booktitle {title}; break-before: {first_side}; }}
             @page :first {{ counter-set: page {first_folio}; }}
-            .text > :first-child {{ string-set: section {title}; }}
+            .text > :first-child:not(.division) {{ string-set: section {title}; }}
             .back h2 {{ string-set: section content(), backtitle {title}; }}
             @page back:left {{ @top-left {{ content: string(backtitle, first-except) }} }}
             @page back:right {{ @top-right {{ content: string(section, first-except) }} }}
