@@ -187,6 +187,13 @@ def test_front_matter_from_the_header(sample):
     assert "Source Serif Pro" not in html(sample, "epub")
 
 
+def test_imprint_dates_the_text_only_by_its_source():
+    """Without a date in sourceDesc, the imprint does not give the edition's date as the text's."""
+    out = html(tei('<p n="1" xml:id="p1">Text.</p>'), "print")
+    assert "is dated" not in out[out.index('id="imprint"'):out.index('id="contents"')]
+    assert tei_to_ast(tei('<p n="1" xml:id="p1">Text.</p>'), "epub")["meta"]["date"]["c"] == "2003-03-05"
+
+
 def test_meta(sample):
     meta = tei_to_ast(sample, "epub")["meta"]
     assert meta["lang"]["c"] == "en-GB"

@@ -398,8 +398,8 @@ def read_header(root: etree._Element) -> BookInfo:
             or root.xpath("string(t:teiHeader//t:langUsage/t:language/@ident)", namespaces=NS)
             or root.get(XML_LANG) or "en-GB")
     source = first("t:teiHeader//t:sourceDesc/t:bibl")
-    date = root.xpath("string(t:teiHeader//t:sourceDesc/t:bibl/t:date/@when)", namespaces=NS) or \
-        root.xpath("string(t:teiHeader//t:publicationStmt/t:date/@when)", namespaces=NS)
+    # the source's date only: without one the imprint said an 1848 text was "dated" the day it was built
+    date = root.xpath("string(t:teiHeader//t:sourceDesc/t:bibl/t:date/@when)", namespaces=NS)
     return BookInfo(
         title=title,
         subtitle=text("t:teiHeader//t:titleStmt/t:title[@type='sub']"),
@@ -535,8 +535,8 @@ class Book:
             meta["subtitle"] = inl(sub)
         if h.author:
             meta["author"] = {"t": "MetaList", "c": [inl(h.author)]}
-        if h.date:
-            meta["date"] = {"t": "MetaString", "c": h.date}
+        if h.date or h.published:
+            meta["date"] = {"t": "MetaString", "c": h.date or h.published}
         if h.keywords:
             meta["keywords"] = {"t": "MetaList", "c": [inl(k) for k in h.keywords]}
         page = self.title_page()  # the source's own title page, for the EPUB's (pandoc makes it from metadata)
