@@ -115,7 +115,7 @@ def missing_at(expected: list[str], found: int | None) -> str:
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_pdf_prints_every_word_and_each_footnote_on_its_call_page(built, name):
+def test_pdf_prints_every_word_each_footnote_on_its_call_page_one_title_page(built, name):
     root = etree.parse(str(built / f"{name}.tei.xml")).getroot()
     pdf = (built / f"{name}.pdf").read_bytes()
     text, notes = printed(root)
@@ -123,6 +123,7 @@ def test_pdf_prints_every_word_and_each_footnote_on_its_call_page(built, name):
     ok, miss = is_subsequence(expected, norm_words(book_text(pdf, root)))
     assert ok, missing_at(expected, miss)
     pages, dests = page_texts(pdf), dest_pages(pdf)
+    assert dests["imprint"] == dests["title-page"] + 1, "the title page runs over onto a second page"
     for ident, note in notes.items():
         page = dests[f"{ident}-call"]
         assert dests[ident] == page, f"{ident}: called on p. {page}, set on p. {dests[ident]}"
