@@ -12,7 +12,7 @@ import re
 from lxml import etree
 
 from . import spans
-from .editorial import Editorial
+from .editorial import Editorial, Where
 from .errors import warn
 from .names import Registers, Tagger, phrase_pattern, standoff_entries, tag_names
 from .tei import T, XML_ID, el, sub
@@ -134,6 +134,27 @@ def number_notes(text_el: etree._Element) -> None:
         note.set(XML_ID, f"n{number}")
 
 
+def add_preface(text_el: etree._Element, editorial: Editorial, registers: Registers) -> set[str]:
+    """The editors' preface in the front matter: `div[@type='preface'][@resp='#editors']`, after
+    the title page and epigraphs. It is the editors' text, not the source's: the diplomatic and
+    reading texts leave it out."""
+    preface = editorial.get("preface")
+    if not preface:
+        return set()
+    front = text_el.find(T + "front")
+    if front is None:
+        front = el("front")
+        text_el.insert(0, front)
+    div = sub(front, "div", type="preface", resp="#editors", xml_id="preface")
+    sub(div, "head", " ".join(preface["heading"].split()))
+    used = set()
+    for i, paragraph in enumerate(preface["paragraphs"]):
+        where = Where(editorial.path, preface["paragraphs"].item_lines[i]) if hasattr(
+            preface["paragraphs"], "item_lines") else editorial.where(preface, "paragraphs")
+        used |= note_content(sub(div, "p"), " ".join(paragraph.split()), registers, where)
+    return used
+
+
 def apply(root: etree._Element, editorial: Editorial, registers: Registers) -> None:
     """All of the editors' work, in order; adds standOff with the register entries used."""
     text_el = root.find(T + "text")
@@ -144,6 +165,7 @@ def apply(root: etree._Element, editorial: Editorial, registers: Registers) -> N
     used |= link_citations(text_el, registers, editorial.path)
     used |= apply_notes(doc, editorial, registers)
     number_notes(text_el)
+    used |= add_preface(text_el, editorial, registers)
     stand_off = standoff_entries(registers, used)
     if len(stand_off):
         root.find(T + "teiHeader").addnext(stand_off)

@@ -180,8 +180,11 @@ TEXT_KEYS: dict[str, type | tuple] = {
     "title": str, "subtitle": str, "author": dict, "date": (dt.date, str), "language": str,
     "source": dict, "edition": str, "editors": str, "publisher": str, "licence": str,
     "keywords": list, "structure": dict, "notes": list, "emendations": list, "works": list,
+    "preface": dict,
 }
 AUTHOR_KEYS = {"name": str, "id": str, "initials": str, "evidence": str}
+#: The editors' preface: their conventions, in front of the text (the notes' small markup).
+PREFACE_KEYS = {"heading": str, "paragraphs": list}
 SOURCE_KEYS = {"title": str, "publisher": str, "date": (dt.date, str), "url": str, "note": str}
 #: What the reader decides and the editor may correct (docs/conventions.md): each lists lines by
 #: their text or number, and each has a `not-` form.
@@ -221,7 +224,7 @@ def load_editorial(path: Path | None) -> Editorial:
         return Editorial(path, LDict())
     check_keys(path, data, TEXT_KEYS, what="the editorial file")
     for key, keys, required in (("author", AUTHOR_KEYS, ("name",)), ("source", SOURCE_KEYS, ()),
-                                ("structure", STRUCTURE_KEYS, ())):
+                                ("structure", STRUCTURE_KEYS, ()), ("preface", PREFACE_KEYS, ("heading", "paragraphs"))):
         if key in data:
             check_keys(path, data[key], keys, required, what=key)
     for key, keys, required in (("notes", NOTE_KEYS, ("at", "text")),
@@ -237,6 +240,10 @@ def load_editorial(path: Path | None) -> Editorial:
     for i, word in enumerate(data.get("keywords") or []):
         if not isinstance(word, (str, int)) or isinstance(word, bool):
             raise Where(path, data["keywords"].item_lines[i]).error("'keywords' lists words: each must be text")
+    for i, paragraph in enumerate((data.get("preface") or {}).get("paragraphs") or []):
+        if not isinstance(paragraph, str) or not paragraph.strip():
+            raise Where(path, data["preface"]["paragraphs"].item_lines[i]).error(
+                "a preface paragraph must be text — write it out, or remove the empty entry")
     for key in STRUCTURE_LINES:
         for i, item in enumerate(data.get("structure", {}).get(key, [])):
             if not isinstance(item, (str, int)) or isinstance(item, bool):

@@ -96,8 +96,8 @@ def _source_text(root: etree._Element, keep: str) -> str:
         name = local(node)
         if not name:  # comment or processing instruction
             return
-        if name == "note" and node.get("type") == "editorial":
-            return
+        if name == "note" and node.get("type") == "editorial" or name == "div" and node.get("resp") == "#editors":
+            return  # the editors' notes and preface are not the source's text
         if name in ("sic", "corr") and name != keep:
             return
         if name == "gap":

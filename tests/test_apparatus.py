@@ -227,3 +227,33 @@ def test_check_reports_without_writing(tmp_path, capsys, monkeypatch):
     assert main(["check", str(source)]) == 2
     assert 'essay.yaml:2: error: lemma "Smolny men" not found' in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["essay.txt", "essay.yaml", "persons.yaml"]
+
+
+def test_the_editors_preface_is_front_matter_not_source(tmp_path):
+    source = make(tmp_path, """\
+        preface:
+          heading: A note on this edition
+          paragraphs:
+            - "Dates follow {i:Pravda}; {ref:lenin:Lenin} is indexed."
+            - The editors wrote this paragraph.
+        """)
+    root = text_to_tei(Text.from_path(source))
+    preface = root.find("t:text/t:front/t:div[@type='preface']", NS)
+    assert preface.get("resp") == "#editors" and preface.find("t:head", NS).text == "A note on this edition"
+    paragraphs = preface.findall("t:p", NS)
+    assert len(paragraphs) == 2 and paragraphs[0].find("t:title", NS).text == "Pravda"
+    assert paragraphs[0].find("t:persName", NS).get("ref") == "#lenin"
+    assert tei.diplomatic(root) == TEXT and "editors wrote" not in tei.reading(root)
+    assert tei.project_schema().validate(root), tei.project_schema().error_log
+
+
+@pytest.mark.parametrize("yaml_text, line, message", [
+    ("preface:\n  heading: A note\n", 2, "preface lacks 'paragraphs'"),
+    ("preface:\n  heading: A note\n  paragraphs:\n    - ''\n", 4, "a preface paragraph must be text"),
+])
+def test_preface_errors_are_located(tmp_path, yaml_text, line, message):
+    source = make(tmp_path, yaml_text)
+    with pytest.raises(InputError) as err:
+        text_to_tei(Text.from_path(source))
+    assert err.value.path.endswith("essay.yaml") and err.value.line == line, err.value
+    assert message in err.value.message

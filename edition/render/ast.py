@@ -563,10 +563,10 @@ class Book:
         blocks: list = []
         for part in self.children(text):
             if local(part) == "front":
-                for el in self.children(part):
-                    if local(el) == "titlePage":
-                        continue  # the title page is made from the header
-                    blocks += self.block(el)
+                kids = [el for el in self.children(part) if local(el) != "titlePage"]  # made apart
+                # the editors' preface comes before the text and its epigraph
+                for el in sorted(kids, key=lambda el: el.get("type") != "preface"):
+                    blocks += self.preface(el) if el.get("type") == "preface" else self.block(el)
             elif local(part) == "body":
                 for el in self.children(part):
                     blocks += self.block(el)
@@ -576,6 +576,14 @@ class Book:
             else:
                 raise UnknownElement(part, "in <text>")
         return blocks
+
+    def preface(self, el: etree._Element) -> list:
+        """The editors' preface: a section of the front matter; the names in it are not mentions
+        of the text (the index points into the text)."""
+        anchoring, self._anchoring = self._anchoring, False
+        blocks = self.block(el)
+        self._anchoring = anchoring
+        return [Div(attr("editors-preface", ["editors-preface"]), blocks)]
 
     def children(self, el: etree._Element) -> list[etree._Element]:
         """Element children of a container whose text is only whitespace between blocks."""
