@@ -954,3 +954,59 @@ def test_catalogue_yaml_changes_the_reading(example, yaml_text, tmp_path, capsys
     root.append(changed)
     assert tei.diplomatic(root) == example["text"]
     assert etree.tostring(plain) != etree.tostring(changed) or plain_warnings != changed_warnings
+
+
+# --- conventions added after the catalogue's first draft -------------------------------------------
+
+WRAPPED_INDENTED = """ON COMPROMISE
+
+    The first paragraph of this essay is indented on its first line, as
+many old printed books and some transcriptions are. It runs over several
+lines of a hard-wrapped text, the way a download from an archive looks.
+
+    A short paragraph.
+
+    Another paragraph follows here, again with its first line set in
+from the margin by four spaces, and the rest of it flush left as a
+printer would have set it in a pamphlet of the time.
+"""
+
+
+def test_first_line_indents_are_paragraphs_not_quotations():
+    root = read(WRAPPED_INDENTED)
+    assert find(root, "text//cit") == []
+    assert [tei.diplomatic(p).strip()[:17] for p in find(root, "text/body/p")] == \
+        ["The first paragra", "A short paragraph", "Another paragraph"]
+
+
+def test_a_set_in_line_in_a_flush_text_is_a_quotation():
+    text = WRAPPED_INDENTED.replace("    The first", "The first").replace("    Another", "Another")
+    assert len(find(read(text), "text/body/cit[@type='block']")) == 1
+
+
+def test_bulleted_items_are_a_list_keeping_their_bullets():
+    root = read("Title\n\nThe petition asked for these:\n\n- a vote for every man;\n- a secret ballot;\n"
+                "- payment of members.\n\nThe end of the pamphlet.\n")
+    items = find(root, "text/body/list[@type='bulleted']/item")
+    assert [tei.diplomatic(i) for i in items] == ["- a vote for every man;", "- a secret ballot;",
+                                                   "- payment of members."]
+
+
+def test_a_salutation_run_into_the_first_paragraph():
+    root = read("Letters\n\nLETTER I.\n\nMY DEAR FRIEND,--You asked me to write, and I will do so plainly now.\n\n"
+                "The children are fed twice a day.\n\nYours truly,\n\nJ. HARDY.\n")
+    letter = find(root, "text/body/div/floatingText[@type='letter']")[0]
+    assert tei.diplomatic(letter.find("t:body/t:opener/t:salute", NS)) == "MY DEAR FRIEND,--"
+    assert [tei.diplomatic(p)[:11] for p in letter.findall("t:body/t:p", NS)] == ["You asked m", "The childre"]
+    assert tei.diplomatic(letter.find("t:body/t:closer/t:signed", NS)) == "J. HARDY."
+
+
+def test_a_text_that_opens_with_its_first_part_has_no_title():
+    root = read("PREFACE.\n\nThe following pages were written in haste and are printed without change.\n")
+    assert find(root, "text/front") == [] and [h.text for h in find(root, "text/body/div/head")] == ["PREFACE."]
+
+
+def test_an_unannounced_list_takes_only_short_one_sentence_items():
+    root = read("Title\n\nHe said it himself:\n\nThe masters will not yield. They never have, and they never will "
+                "while the men are divided.\n\nA second paragraph follows it here.\n")
+    assert find(root, "text//list") == []
