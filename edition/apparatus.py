@@ -128,6 +128,32 @@ def apply_notes(doc: spans.Concordance, editorial: Editorial, registers: Registe
     return used
 
 
+def notes_after_citations(text_el: etree._Element) -> None:
+    """An editors' note whose lemma ends inside an inline citation is set right after the citation:
+    the TEI Stylesheets (DOCX, LaTeX) merge a note inside a bibl into the citation's text."""
+    for note in list(text_el.iter(T + "note")):
+        if note.get("type") != "editorial":
+            continue
+        outer, inline = None, False
+        for ancestor in note.iterancestors():
+            if ancestor.tag == T + "bibl":
+                outer = ancestor
+            if ancestor.tag in (T + "p", T + "item", T + "l", T + "head", T + "salute", T + "signed"):
+                inline = True  # a citation inside a paragraph (a block's own source line is not moved)
+                break
+        if outer is None or not inline:
+            continue
+        parent, previous = note.getparent(), note.getprevious()
+        if note.tail:  # the text after the note stays where it is
+            if previous is not None:
+                previous.tail = (previous.tail or "") + note.tail
+            else:
+                parent.text = (parent.text or "") + note.tail
+        parent.remove(note)
+        note.tail, outer.tail = outer.tail, None
+        outer.addnext(note)
+
+
 def number_notes(text_el: etree._Element) -> None:
     for number, note in enumerate(text_el.iterfind(f".//{T}note[@type='editorial']"), start=1):
         note.set("n", str(number))
@@ -164,6 +190,7 @@ def apply(root: etree._Element, editorial: Editorial, registers: Registers) -> N
     used |= tag_titles(doc, registers)
     used |= link_citations(text_el, registers, editorial.path)
     used |= apply_notes(doc, editorial, registers)
+    notes_after_citations(text_el)
     number_notes(text_el)
     used |= add_preface(text_el, editorial, registers)
     stand_off = standoff_entries(registers, used)

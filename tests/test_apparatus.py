@@ -257,3 +257,11 @@ def test_preface_errors_are_located(tmp_path, yaml_text, line, message):
         text_to_tei(Text.from_path(source))
     assert err.value.path.endswith("essay.yaml") and err.value.line == line, err.value
     assert message in err.value.message
+
+
+def test_no_editorial_note_inside_an_inline_citation(seed_root):
+    """The TEI Stylesheets merge a note inside a bibl into the citation: it stands after it."""
+    inside = seed_root.xpath("//t:p//t:bibl//t:note[@type='editorial']", namespaces=NS)
+    assert inside == []
+    after = seed_root.xpath("//t:p//t:bibl/following-sibling::*[1][self::t:note[@type='editorial']]", namespaces=NS)
+    assert after, "the seed's notes on citations stand right after them"

@@ -56,7 +56,7 @@ def test_at_least_four_varied_test_texts():
 
 def test_seed_structure(seed_root):
     text = seed_root.find("t:text", NS)
-    assert text.find("t:front/t:epigraph/t:cit/t:quote", NS) is not None
+    assert text.find("t:front/t:epigraph/t:cit/t:quote/t:p[@rend='pre-quot post-quot']", NS) is not None
     assert tei.diplomatic(text.find("t:front/t:epigraph/t:cit/t:bibl", NS)).startswith("(Trotsky, The Stalin School")
     heads = [tei.diplomatic(h) for h in text.iterfind("t:body/t:div[@type='section']/t:head", NS)]
     source_lines = SEED.read_text(encoding="utf-8").split("\n")

@@ -174,44 +174,37 @@ class Builder:
         cite = trailing_citation(quoted[-1].text) if not source else None
         if cite:  # "…" (Source.) at the end of its last line
             last = quoted[-1]
-            self.quotation(cit, quoted, last.start + len(cite[0]), verse=item.verse, single=True)
+            self.quotation(cit, quoted, last.start + len(cite[0]), verse=item.verse)
             self.parenthesised(cit, last.start + len(cite[0]) + len(cite[1]), last.end)
         else:
-            self.quotation(cit, quoted, quoted[-1].end, verse=item.verse, single=True)
+            self.quotation(cit, quoted, quoted[-1].end, verse=item.verse)
         for piece in source:
             self.leaf(cit, "bibl", piece.start, piece.end)
 
-    def quotation(self, cit: etree._Element, pieces: list[Piece], end: int, verse: bool,
-                  single: bool = False) -> etree._Element:
-        """`quote` with its paragraphs (or verse lines, or, in an epigraph, its text) up to `end`."""
+    def quotation(self, cit: etree._Element, pieces: list[Piece], end: int, verse: bool) -> etree._Element:
+        """`quote` with its paragraphs, or its verse lines, up to `end` (the quotation marks
+        around a stanza are recorded on the quote, those of a paragraph on the paragraph)."""
         first, last = pieces[0], pieces[-1]
+        if not verse:
+            quote = self.open(cit, "quote", first.start)
+            for piece in pieces:
+                self.leaf(quote, "p", piece.start, end if piece is last else piece.end, strip=True)
+            return quote
         text = self.text[first.start:end]
         pre = text[0] if text[:1] in OPEN_QUOTES else ""
         post = text[-1] if text[-1:] in CLOSE_QUOTES and len(text) > 1 else ""
-        if verse or single:
-            if pre and post and any(m in text[1:-1] for m in '"\u201c\u201d') and not verse:
-                pre = post = ""
-            self.space(cit, first.start)
-            quote = self.text_element(cit, "quote", rend=rend(pre, post))
-            inner_start, inner_end = first.start + len(pre), end - len(post)
-            if not verse:
-                self.inline.parse(quote, inner_start, inner_end)
-                self.cursor = end
-                return quote
-            self.cursor = inner_start
-            lg = sub(quote, "lg")
-            for k, piece in enumerate(pieces):
-                s = inner_start if k == 0 else piece.start
-                e = inner_end if k == len(pieces) - 1 else piece.end
-                self.space(lg, s)
-                line = self.text_element(lg, "l")
-                self.inline.parse(line, s, e)
-                self.cursor = e
-            self.cursor = end
-            return quote
-        quote = self.open(cit, "quote", first.start)
+        quote = self.open(cit, "quote", first.start, rend=rend(pre, post))
+        inner_start, inner_end = first.start + len(pre), end - len(post)
+        self.cursor = inner_start
+        lg = sub(quote, "lg")
         for k, piece in enumerate(pieces):
-            self.leaf(quote, "p", piece.start, end if piece is last else piece.end, strip=True)
+            s = inner_start if k == 0 else piece.start
+            e = inner_end if k == len(pieces) - 1 else piece.end
+            self.space(lg, s)
+            line = self.text_element(lg, "l")
+            self.inline.parse(line, s, e)
+            self.cursor = e
+        self.cursor = end
         return quote
 
     def item_quote(self, parent, item, numbered, quoted):
