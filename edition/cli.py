@@ -38,7 +38,19 @@ def cmd_check(args: argparse.Namespace) -> int:
     for path in sources:
         pipeline.make_tei(pipeline.Text.from_path(path))
         print(f"{path}: ok")
+    for folder in dict.fromkeys(Path(path).parent for path in sources):
+        warn_drafts(folder)
     return 0
+
+
+def warn_drafts(folder: Path) -> None:
+    """Register entries still marked `draft: true` (from `edition names --draft`) are not yet checked."""
+    from .errors import warn
+    from .names import load_registers
+    for entity in load_registers(folder).entities.values():
+        if entity.data.get("draft"):
+            warn(entity.where.path, entity.where.line, f"entry '{entity.id}' is still a draft — check it, "
+                 "then remove 'draft: true'")
 
 
 def cmd_text(args: argparse.Namespace) -> int:
@@ -52,6 +64,11 @@ def cmd_text(args: argparse.Namespace) -> int:
 def cmd_names(args: argparse.Namespace) -> int:
     from .names import candidates, load_registers
     from .source import read_source
+    if args.draft:
+        from .draft import write_draft
+        for path in write_draft(Path(args.draft), Path(args.registers) if args.registers else None).values():
+            print(path)
+        return 0
     path = Path(args.file)
     source = read_source(path)
     registers = load_registers(Path(args.registers) if args.registers else path.parent)
@@ -107,8 +124,12 @@ def parser() -> argparse.ArgumentParser:
     text.set_defaults(run=cmd_text)
 
     names = commands.add_parser("names", help="names in a text that no register knows yet")
-    names.add_argument("--candidates", dest="file", metavar="FILE.txt", required=True,
+    which = names.add_mutually_exclusive_group(required=True)
+    which.add_argument("--candidates", dest="file", metavar="FILE.txt",
                        help="list capitalised names not in any register, with counts and line numbers")
+    which.add_argument("--draft", metavar="FILE.txt",
+                       help="draft register entries (persons, places, bodies) into FILE.persons.draft.yaml and "
+                            "FILE.places.draft.yaml beside the text")
     names.add_argument("--registers", metavar="DIR", help="folder of persons/places/works.yaml (default: the text's)")
     names.set_defaults(run=cmd_names)
 

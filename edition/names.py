@@ -19,9 +19,12 @@ from . import spans
 from .editorial import Where, check_keys, load_yaml, where
 from .tei import el, sub
 
-PERSON_KEYS = {"id": str, "index": str, "born": int, "died": int, "about": str, "forms": list, "not": list}
+#: `lines` and `draft` come from `edition names --draft` (edition/draft.py): where the forms occur, not yet checked
+DRAFT_KEYS = {"lines": list, "draft": bool}
+PERSON_KEYS = {"id": str, "index": str, "born": int, "died": int, "about": str, "forms": list, "not": list,
+               **DRAFT_KEYS}
 PLACE_KEYS = {"id": str, "type": str, "index": str, "about": str, "forms": list, "not": list,
-              "founded": int, "dissolved": int}
+              "founded": int, "dissolved": int, **DRAFT_KEYS}
 WORK_KEYS = {"id": str, "author": str, "editor": str, "title": str, "date": int, "place": str,
              "publisher": str, "edition": str, "note": str, "match": list}
 ID = re.compile(r"^[a-z][a-z0-9-]*$")
