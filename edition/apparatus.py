@@ -181,6 +181,19 @@ def add_preface(text_el: etree._Element, editorial: Editorial, registers: Regist
     return used
 
 
+def author_entry(root: etree._Element, editorial: Editorial, registers: Registers) -> set[str]:
+    """The header names the author by the register id the YAML gives: the entry goes into standOff
+    with the others, or, if the registers have none, the pointer goes (it would point at nothing)."""
+    author_id = (editorial.get("author") or {}).get("id")
+    if not author_id:
+        return set()
+    if any(entity.id == author_id for entity in registers.named()):
+        return {author_id}
+    for name in root.iterfind(f"{T}teiHeader//{T}author/{T}persName[@ref='#{author_id}']"):
+        del name.attrib["ref"]
+    return set()
+
+
 def apply(root: etree._Element, editorial: Editorial, registers: Registers) -> None:
     """All of the editors' work, in order; adds standOff with the register entries used."""
     text_el = root.find(T + "text")
@@ -193,6 +206,7 @@ def apply(root: etree._Element, editorial: Editorial, registers: Registers) -> N
     notes_after_citations(text_el)
     number_notes(text_el)
     used |= add_preface(text_el, editorial, registers)
+    used |= author_entry(root, editorial, registers)
     stand_off = standoff_entries(registers, used)
     if len(stand_off):
         root.find(T + "teiHeader").addnext(stand_off)

@@ -72,7 +72,7 @@ def text_to_tei(text: Text, editorial: Editorial | None = None) -> etree._Elemen
     meta = editorial.data
     title = meta.get("title") or title_line or text.slug
     header = tei.build_header(meta, text.slug, title, build_date())
-    root = tei.assemble(header, text_el, meta.get("language") or "en")
+    root = tei.assemble(header, text_el, meta.get("language") or "en", tei.source_digest(source))
     apparatus.apply(root, editorial, load_registers(text.source.parent))
     return root
 
@@ -81,6 +81,7 @@ def load_tei(text: Text) -> etree._Element:
     """A TEI file edited by hand: parsed safely and validated before anything is rendered."""
     root = tei.parse_tei(text.source)
     tei.validate(root, text.source)
+    tei.adopt_edits(root, text.source, build_date())
     return root
 
 

@@ -56,6 +56,7 @@ def warn_drafts(folder: Path) -> None:
 def cmd_text(args: argparse.Namespace) -> int:
     root = tei.parse_tei(Path(args.file))
     tei.validate(root, Path(args.file))  # a file without <text> (or worse) is the editor's to fix
+    tei.check_recovered(root, Path(args.file))
     text = tei.diplomatic(root) if args.diplomatic else tei.reading(root)
     sys.stdout.buffer.write(text.encode("utf-8"))
     return 0

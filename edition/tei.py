@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 from pathlib import Path
 
 from lxml import etree
 
-from .errors import InputError
+from .errors import InputError, warn
 from .source import check_size, read_bytes
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
@@ -235,11 +236,90 @@ def build_header(meta: dict, slug: str, title: str, today: dt.date) -> etree._El
     return header
 
 
-def assemble(header: etree._Element, text: etree._Element, lang: str) -> etree._Element:
+def source_digest(source) -> str:
+    """sha256 of the source file's bytes, as decoding found them (BOM and CR LF put back)."""
+    text = source.text.replace("\n", "\r\n") if source.crlf else source.text
+    return hashlib.sha256((("\ufeff" if source.bom else "") + text).encode("utf-8")).hexdigest()
+
+
+def recording_tokens() -> dict[str, str]:
+    """Every @rend token that records what the encoding replaced, with what it means."""
+    tokens = {
+        "source-bom": "The source file began with a byte-order mark (U+FEFF).",
+        "source-crlf": "The source file's lines ended with CR LF; in this file they end with LF.",
+        "src-hellip": "The omission was written [\u2026] in the source.",
+        "src-dots": "The omission was written [...] in the source.",
+    }
+    for name, char in DELIMITERS.items():
+        shown = f"{char} (U+{ord(char):04X})"
+        tokens[f"pre-{name}"] = f"The character {shown} stood before this element's content in the source."
+        tokens[f"post-{name}"] = f"The character {shown} stood after this element's content in the source."
+    return tokens
+
+
+def declare_recording(header: etree._Element, text: etree._Element, digest: str | None) -> None:
+    """Make the file say how to get its source back: the source's sha256 in sourceDesc, and each
+    recording token it uses declared in encodingDesc/tagsDecl (DESIGN §3)."""
+    if digest:
+        bibl = header.find(f"{T}fileDesc/{T}sourceDesc/{T}bibl")
+        notes = bibl.findall(T + "note")
+        idno = el("idno", digest, type="sha256")
+        if notes:
+            notes[0].addprevious(idno)
+        else:
+            bibl.append(idno)
+    known = recording_tokens()
+    used = sorted({token for node in text.iter() if isinstance(node.tag, str)
+                   for token in rend_tokens(node) if token in known})
+    if used:
+        tags = el("tagsDecl")
+        for token in used:
+            sub(tags, "rendition", known[token], scheme="free", xml_id=f"rend-{token}")
+        header.find(T + "encodingDesc").append(tags)
+
+
+def assemble(header: etree._Element, text: etree._Element, lang: str, digest: str | None = None) -> etree._Element:
+    declare_recording(header, text, digest)
     root = el("TEI", xml_lang=lang)
     root.append(header)
     root.append(text)
     return root
+
+
+def _recorded_digest(root: etree._Element) -> etree._Element | None:
+    return root.find(f"{T}teiHeader/{T}fileDesc/{T}sourceDesc/{T}bibl/{T}idno[@type='sha256']")
+
+
+def adopt_edits(root: etree._Element, path: Path, today: dt.date) -> None:
+    """A TEI master edited by hand is built into a new edition: if its text no longer matches the
+    source it records, say so (a deliberate edit, or an XML tool that changed its whitespace) and
+    record the text as it now is, with a dated change, so the new file describes itself truly."""
+    idno = _recorded_digest(root)
+    if idno is None:
+        return
+    recovered = hashlib.sha256(diplomatic(root).encode("utf-8")).hexdigest()
+    if recovered == (idno.text or "").strip():
+        return
+    warn(path, idno.sourceline, "the text of this TEI differs from the source it records (edited by hand, or "
+                                "its whitespace changed by an XML tool): the new edition records it as it now is")
+    idno.text = recovered
+    revision = root.find(f"{T}teiHeader/{T}revisionDesc")
+    if revision is not None:
+        sub(revision, "change", "The text was edited in the TEI: the source's sha256 now records the edited text.",
+            when=today.isoformat(), who="#editors")
+
+
+def check_recovered(root: etree._Element, path: Path) -> None:
+    """Refuse a TEI whose diplomatic text no longer matches the source's sha256 it records (an XML
+    formatter changed its whitespace, or a hand edit its text): its editions would not be the source's."""
+    idno = _recorded_digest(root)
+    if idno is None:
+        return
+    recovered = hashlib.sha256(diplomatic(root).encode("utf-8")).hexdigest()
+    if recovered != (idno.text or "").strip():
+        raise InputError(path, idno.sourceline, None,
+                         "the text recovered from this TEI does not match the source's sha256 recorded here "
+                         "(an XML tool has changed its whitespace or text) — rebuild it from the source")
 
 
 # --- serialisation and parsing --------------------------------------------------------------------
@@ -313,8 +393,8 @@ def check_references(root: etree._Element, path: Path | None = None, generated: 
     """Every name and citation in the text points at an entry of this file: a mistyped `ref` in a
     hand-edited TEI would otherwise drop the mention from the index without a word."""
     ids = {node.get(XML_ID) for node in root.iter() if isinstance(node.tag, str) and node.get(XML_ID)}
-    for node in root.find(T + "text").iter():
-        for attr in ("ref", "corresp"):
+    for node in root.iter():  # the header's and the registers' pointers too
+        for attr in ("ref", "corresp", "who", "resp", "target"):
             target = node.get(attr) if isinstance(node.tag, str) else None
             if target and target.startswith("#") and target[1:] not in ids:
                 raise InputError(path, None if generated else node.sourceline, None,

@@ -126,3 +126,44 @@ def test_profile_stays_strict(change, why):
     root = etree.fromstring(text.replace(change, why).encode())
     with pytest.raises(InputError, match="edition.rng"):
         tei.validate(root, CORPUS_FORMS)
+
+
+# --- a file that explains itself (issue 13) ---------------------------------------------------------
+
+def test_the_header_records_the_sources_sha256(seed_root):
+    import hashlib
+    from conftest import SEED
+    idno = seed_root.find("t:teiHeader/t:fileDesc/t:sourceDesc/t:bibl/t:idno[@type='sha256']", NS)
+    assert idno.text == hashlib.sha256(SEED.read_bytes()).hexdigest()
+
+
+def test_every_recording_token_is_declared_in_the_header(seed_root):
+    declared = {r.get(tei.XML_ID).removeprefix("rend-"): r.text
+                for r in seed_root.iterfind("t:teiHeader/t:encodingDesc/t:tagsDecl/t:rendition", NS)}
+    used = {token for node in seed_root.find("t:text", NS).iter() if isinstance(node.tag, str)
+            for token in tei.rend_tokens(node) if token in tei.recording_tokens()}
+    assert used and used == set(declared), "declared exactly the tokens the text uses"
+    assert '" (U+0022) stood before' in declared["pre-quot"]
+
+
+def test_a_reformatted_tei_is_refused_with_a_located_error(seed_root, tmp_path, capsys):
+    """An XML formatter re-indents element-only content: the source no longer comes back."""
+    from edition import cli
+    formatted = etree.fromstring(tei.serialise(seed_root))
+    etree.indent(formatted, space="  ")
+    path = tmp_path / "formatted.tei.xml"
+    path.write_bytes(etree.tostring(formatted, xml_declaration=True, encoding="UTF-8"))
+    assert cli.main(["text", "--diplomatic", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    line = next(n for n, text in enumerate(path.read_text().split("\n"), 1) if 'type="sha256"' in text)
+    assert captured.err.startswith(f"{path}:{line}: error: the text recovered from this TEI does not match")
+
+
+def test_every_pointer_in_the_file_resolves(seed_root):
+    ids = {n.get(tei.XML_ID) for n in seed_root.iter() if isinstance(n.tag, str) and n.get(tei.XML_ID)}
+    pointers = [(n, a, n.get(a)) for n in seed_root.iter() if isinstance(n.tag, str)
+                for a in ("ref", "corresp", "who", "resp", "target") if (n.get(a) or "").startswith("#")]
+    assert pointers and all(v[1:] in ids for _, _, v in pointers), \
+        [(tei.local(n), a, v) for n, a, v in pointers if v[1:] not in ids]
+    assert seed_root.find("t:teiHeader//t:author", NS) is not None  # the header's pointers are checked too
