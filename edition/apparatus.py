@@ -7,7 +7,9 @@ right after it). Every lemma is an exact phrase of the source text, found in one
 
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
 
 from lxml import etree
 
@@ -33,12 +35,46 @@ def find_lemma(doc: spans.Concordance, lemma: str, occurrence: int | None, where
     return hits[index]
 
 
-def apply_emendations(doc: spans.Concordance, editorial: Editorial) -> None:
+NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+
+
+class StableIds:
+    """Ids for the editors' notes and emendations that depend on their own lemma, not on their
+    place in the list: `n-military-revolutionary-centre`, `e-fait-daccompli`, or the YAML's `id:`.
+    Adding a note changes no other id, so links into the edition keep working."""
+
+    def __init__(self, root: etree._Element):
+        self.taken = {n.get(XML_ID) for n in root.iter() if isinstance(n.tag, str) and n.get(XML_ID)}
+
+    def make(self, prefix: str, item, lemma_key: str, where) -> str:
+        given = item.get("id")
+        if given is not None:
+            if not NCNAME.match(given) or given in self.taken:
+                raise where.error(f"id '{given}' must be one word (letters, digits, - . _) used nowhere else")
+            self.taken.add(given)
+            return given
+        ascii_words = unicodedata.normalize("NFKD", item[lemma_key]).encode("ascii", "ignore").decode()
+        slug = ""
+        for word in re.findall(r"[a-z0-9]+", ascii_words.lower().replace("'", "").replace("\u2019", "")):
+            if slug and len(slug) + 1 + len(word) > 40:
+                break  # whole words, up to 40 characters
+            slug = f"{slug}-{word}" if slug else word[:40]
+        slug = slug or hashlib.sha256(item[lemma_key].encode()).hexdigest()[:8]
+        base = f"{prefix}-{slug}" + (f"-{item['occurrence']}" if item.get("occurrence") else "")
+        ident, k = base, 1
+        while ident in self.taken:
+            k += 1
+            ident = f"{base}-{k}"
+        self.taken.add(ident)
+        return ident
+
+
+def apply_emendations(doc: spans.Concordance, editorial: Editorial, ids: StableIds) -> None:
     """choice/(sic, corr) for each emendation; the reading text takes corr."""
     for item in editorial.get("emendations") or []:
         where = editorial.where(item, "sic")
         i, start, end = find_lemma(doc, item["sic"], item.get("occurrence"), where, "emendation")
-        choice = el("choice")
+        choice = el("choice", xml_id=ids.make("e", item, "sic", where))
         sic = el("sic")
         if not spans.wrap(doc.view(i), start, end, sic):
             raise where.error(f'emendation "{item["sic"]}" crosses the text\'s markup (a bracket, an interpolation '
@@ -113,13 +149,14 @@ def note_content(node: etree._Element, text: str, registers: Registers, where) -
     return used
 
 
-def apply_notes(doc: spans.Concordance, editorial: Editorial, registers: Registers) -> set[str]:
+def apply_notes(doc: spans.Concordance, editorial: Editorial, registers: Registers, ids: StableIds) -> set[str]:
     """note[@type='editorial'] right after each lemma; numbered in document order."""
     used = set()
     for item in editorial.get("notes") or []:
         where = editorial.where(item, "at")
         i, start, end = find_lemma(doc, item["at"], item.get("occurrence"), where, "lemma")
-        note = el("note", type="editorial", place="foot", resp="#editors")
+        note = el("note", type="editorial", place="foot", resp="#editors",
+                  xml_id=ids.make("n", item, "at", editorial.where(item, "id") if "id" in item else where))
         used |= note_content(note, " ".join(item["text"].split()), registers, editorial.where(item, "text"))
         if not spans.insert_after(doc.view(i), end, note, start):
             raise where.error(f'lemma "{item["at"]}" ends inside square brackets or a name\'s markup — '
@@ -155,9 +192,9 @@ def notes_after_citations(text_el: etree._Element) -> None:
 
 
 def number_notes(text_el: etree._Element) -> None:
+    """The editors' notes are numbered in the order of the text (their ids do not change)."""
     for number, note in enumerate(text_el.iterfind(f".//{T}note[@type='editorial']"), start=1):
         note.set("n", str(number))
-        note.set(XML_ID, f"n{number}")
 
 
 def add_preface(text_el: etree._Element, editorial: Editorial, registers: Registers) -> set[str]:
@@ -198,11 +235,12 @@ def apply(root: etree._Element, editorial: Editorial, registers: Registers) -> N
     """All of the editors' work, in order; adds standOff with the register entries used."""
     text_el = root.find(T + "text")
     doc = spans.Concordance(text_el)
-    apply_emendations(doc, editorial)
+    ids = StableIds(root)
+    apply_emendations(doc, editorial, ids)
     used = set(tag_names(doc, Tagger(registers)))
     used |= tag_titles(doc, registers)
     used |= link_citations(text_el, registers, editorial.path)
-    used |= apply_notes(doc, editorial, registers)
+    used |= apply_notes(doc, editorial, registers, ids)
     notes_after_citations(text_el)
     number_notes(text_el)
     used |= add_preface(text_el, editorial, registers)

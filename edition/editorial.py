@@ -194,8 +194,8 @@ STRUCTURE_LINES = STRUCTURE_KINDS + tuple(f"not-{kind}" for kind in STRUCTURE_KI
 STRUCTURE_KEYS = {**{key: list for key in STRUCTURE_LINES}, "epigraph": bool, "title-line": bool}
 #: xsd:language, which TEI's @xml:lang and language/@ident require.
 LANGUAGE = re.compile(r"^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$")
-NOTE_KEYS = {"at": str, "occurrence": int, "text": str}
-EMENDATION_KEYS = {"sic": str, "corr": str, "reason": str, "occurrence": int}
+NOTE_KEYS = {"at": str, "occurrence": int, "text": str, "id": str}
+EMENDATION_KEYS = {"sic": str, "corr": str, "reason": str, "occurrence": int, "id": str}
 
 
 @dataclass

@@ -265,3 +265,33 @@ def test_no_editorial_note_inside_an_inline_citation(seed_root):
     assert inside == []
     after = seed_root.xpath("//t:p//t:bibl/following-sibling::*[1][self::t:note[@type='editorial']]", namespaces=NS)
     assert after, "the seed's notes on citations stand right after them"
+
+
+def note_ids(root: etree._Element) -> dict[str, str]:
+    return {n.get(tei.XML_ID): n.get("n") for n in root.iterfind(".//t:note[@type='editorial']", NS)}
+
+
+def test_note_and_emendation_ids_do_not_move_when_a_note_is_added(tmp_path):
+    """Links into the edition (#n-…) keep working: an id comes from the note's own lemma."""
+    two = """\
+        emendations:
+          - {sic: fait d'accompli, corr: fait accompli, reason: French idiom.}
+        notes:
+          - {at: spoke to, text: One.}
+          - {at: second paragraph, text: Two.}
+        """
+    before = text_to_tei(Text.from_path(make(tmp_path, two)))
+    assert note_ids(before) == {"n-spoke-to": "1", "n-second-paragraph": "2"}
+    three = two.replace("        notes:\n", "        notes:\n          - {at: met Trotsky, text: New.}\n")
+    after = text_to_tei(Text.from_path(make(tmp_path, three)))
+    assert note_ids(after) == {"n-met-trotsky": "1", "n-spoke-to": "2", "n-second-paragraph": "3"}
+    assert [c.get(tei.XML_ID) for c in after.iter(tei.T + "choice")] == ["e-fait-daccompli"]
+
+
+def test_a_note_may_carry_its_own_id(tmp_path, capsys):
+    root = text_to_tei(Text.from_path(make(tmp_path, "notes:\n  - {at: spoke to, id: talk, text: One.}\n")))
+    assert list(note_ids(root)) == ["talk"]
+    source = make(tmp_path, "notes:\n  - at: spoke to\n    id: p1\n    text: One.\n")
+    with pytest.raises(InputError) as err:  # p1 is a paragraph's id
+        text_to_tei(Text.from_path(source))
+    assert err.value.line == 3 and "id 'p1'" in err.value.message
