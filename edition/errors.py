@@ -25,9 +25,7 @@ class InputError(Exception):
             where += f":{self.line}"
             if self.col is not None:
                 where += f":{self.col}"
-        # one line always: a lemma or a value quoted in the message may hold a line break
-        message = self.message.replace("\r", "\\r").replace("\n", "\\n")
-        return f"{where}: error: {message}"
+        return one_line(f"{where}: error: {self.message}")
 
 
 def warn(path: str | Path | None, line: int | None, message: str) -> None:
@@ -35,4 +33,9 @@ def warn(path: str | Path | None, line: int | None, message: str) -> None:
     where = str(path) if path is not None else "<input>"
     if line is not None:
         where += f":{line}"
-    print(f"{where}: warning: {message}", file=sys.stderr)
+    print(one_line(f"{where}: warning: {message}"), file=sys.stderr)
+
+
+def one_line(text: str) -> str:
+    """One line always: a path, a lemma or a value quoted in a message may hold a line break."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")

@@ -10,6 +10,7 @@ import bisect
 import datetime as dt
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,13 +46,43 @@ class Source:
 
 
 def read_bytes(path: Path, limit: int) -> bytes:
-    """A file's bytes: unreadable or larger than `limit` is a located error."""
+    """A regular file's bytes, never more than `limit` read: a FIFO (which would hang), a device
+    (`/dev/zero`), a folder or a file over the limit (a sparse one included) is a located error."""
     try:
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as exc:
         raise InputError(path, None, None, f"cannot read: {exc.strerror}") from None
-    check_size(path, data, limit)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(path, None, None, f"not a regular file ({_kind(info.st_mode)}) — name a text file")
+        if info.st_size > limit:
+            raise InputError(path, None, None, f"file is {info.st_size} bytes; the limit is {limit}")
+        data = _read_at_most(fd, limit + 1)
+    except OSError as exc:
+        raise InputError(path, None, None, f"cannot read: {exc.strerror}") from None
+    finally:
+        os.close(fd)
+    if len(data) > limit:  # it grew while we read
+        raise InputError(path, None, None, f"file is more than {limit} bytes; the limit is {limit}")
     return data
+
+
+def _read_at_most(fd: int, size: int) -> bytes:
+    chunks = []
+    while size > 0:
+        chunk = os.read(fd, min(size, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
+def _kind(mode: int) -> str:
+    kinds = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a device"),
+             (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
+    return next((name for test, name in kinds if test(mode)), "not a file")
 
 
 def check_size(path: Path, data: bytes, limit: int) -> None:
@@ -76,6 +107,8 @@ def decode(path: Path, data: bytes) -> Source:
     check_size(path, data, MAX_SOURCE_BYTES)
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
         raise InputError(path, 1, None, "file is empty — nothing to edit")
+    if data[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):  # before UTF-16: FF FE begins both
+        raise InputError(path, 1, 1, "the file is UTF-32 — save it as UTF-8")
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise InputError(path, 1, 1, "the file is UTF-16 — save it as UTF-8")
     nul = data.find(b"\x00")
