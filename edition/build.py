@@ -6,23 +6,19 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import glob
-import multiprocessing
-import os
-import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
-from . import apparatus, manifest, tei
+from . import apparatus, tei
 from .editorial import Editorial, load_editorial
 from .errors import InputError
+from .fork import can_fork, in_fork
 from .read import read_text
 from .names import load_registers
+from .outputs import names_for, output_names, refuse_overwriting_inputs, write_outputs
 from .source import read_source, source_date_epoch
 
 FORMATS = ("tei", "pdf", "epub")
@@ -65,15 +61,17 @@ def build_date() -> dt.date:
 
 
 def text_to_tei(text: Text, editorial: Editorial | None = None) -> etree._Element:
-    """Plain text + editorial layer → a complete TEI document (not yet validated)."""
+    """Plain text + editorial layer → a complete TEI document (not yet validated). The YAML (the
+    text's and the registers) is loaded and checked first, so that its errors are located there."""
     editorial = editorial or load_editorial(text.editorial_path)
+    registers = load_registers(text.source.parent)
     source = read_source(text.source)
     text_el, title_line = read_text(source, editorial)
     meta = editorial.data
     title = meta.get("title") or title_line or text.slug
     header = tei.build_header(meta, text.slug, title, build_date())
     root = tei.assemble(header, text_el, meta.get("language") or "en", tei.source_digest(source))
-    apparatus.apply(root, editorial, load_registers(text.source.parent))
+    apparatus.apply(root, editorial, registers)
     return root
 
 
@@ -91,36 +89,6 @@ def make_tei(text: Text) -> etree._Element:
     root = text_to_tei(text)
     tei.validate(root, text.source, generated=True)
     return root
-
-
-def write_atomic(target: Path, data: bytes) -> None:
-    """Write beside the target under a temporary name, then rename: never a half-written file."""
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    except OSError as exc:  # --out names a file, or a folder we may not write in
-        raise InputError(target.parent, None, None, f"cannot write the outputs here: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def sweep_partial_files(out_dir: Path, names: list[str]) -> None:
-    """Remove the temporary files a killed build left beside these targets (write_atomic's) —
-    only these: another build (make -j2) may be writing other targets in the same folder."""
-    for name in names:
-        for stale in out_dir.glob(f".{glob.escape(name)}.*.part"):
-            stale.unlink(missing_ok=True)
-
-
-def output_names(slug: str) -> dict[str, str]:
-    """File names of every output (DESIGN §5)."""
-    return {"tei": f"{slug}.tei.xml", "pdf": f"{slug}.pdf", "print": f"{slug}-print.pdf",
-            "booklet": f"{slug}-booklet.pdf", "archival": f"{slug}-archival.pdf", "epub": f"{slug}.epub"}
 
 
 def render_epub(tei_bytes: bytes) -> bytes:
@@ -145,7 +113,7 @@ def render_pdfs(root: etree._Element, tei_bytes: bytes, slug: str) -> dict[str, 
 
 def render(text: Text, formats: set[str]) -> Built:
     """Run every stage in memory; nothing is written until all of them have succeeded.
-    PDF and EPUB are made at the same time, the EPUB in a second process (the machine has 2 cores)."""
+    PDF and EPUB are made at the same time, the EPUB in a forked process (the machine has 2 cores)."""
     root = make_tei(text)
     built = Built(text, root)
     tei_bytes = tei.serialise(root)
@@ -153,30 +121,42 @@ def render(text: Text, formats: set[str]) -> Built:
     if "tei" in formats:
         built.files[names["tei"]] = tei_bytes
     epub_job = None
-    with contextlib.ExitStack() as stack:
-        if "epub" in formats and "pdf" in formats:
-            pool = stack.enter_context(ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")))
-            epub_job = pool.submit(render_epub, tei_bytes)
+    if "epub" in formats and "pdf" in formats and can_fork():
+        epub_job = in_fork(lambda: render_epub(tei_bytes))
+    try:
         if "pdf" in formats:
             for variant, data in render_pdfs(root, tei_bytes, text.slug).items():
                 built.files[names[variant]] = data
         if "epub" in formats:
-            built.files[names["epub"]] = epub_job.result() if epub_job else render_epub(tei_bytes)
+            built.files[names["epub"]] = epub_job() if epub_job else render_epub(tei_bytes)
+    finally:
+        if epub_job:
+            epub_job.kill()  # no longer needed when the PDFs failed; a no-op once it has answered
     return built
 
 
 def build(sources: list[Path], out_dir: Path, formats: set[str]) -> list[Path]:
-    """Build every text; all are rendered before the first file is written, then the manifest."""
+    """Build every text; all are rendered before anything is written, then every output and the
+    manifest are replaced together (outputs.write_outputs)."""
     texts = [Text.from_path(path) for path in sources]
-    results = [render(text, formats) for text in texts]
-    written = []
-    for built in results:
-        sweep_partial_files(out_dir, list(built.files))
-        for name, data in built.files.items():
-            write_atomic(out_dir / name, data)
-            written.append(out_dir / name)
-    manifest.update(out_dir, [path for text in texts for path in input_files(text)], written)
-    return written
+    refuse_same_slug(texts)
+    inputs = [path for text in texts for path in input_files(text)]
+    refuse_overwriting_inputs(out_dir, [n for text in texts for n in names_for(text.slug, formats)], inputs)
+    files: dict[str, bytes] = {}
+    for text in texts:
+        files.update(render(text, formats).files)
+    return write_outputs(out_dir, files, inputs)
+
+
+def refuse_same_slug(texts: list[Text]) -> None:
+    """Two sources named alike (`a/t.txt b/t.txt`, `t.txt t.tei.xml`) would build one edition, the
+    last one winning."""
+    first: dict[str, Text] = {}
+    for text in texts:
+        if text.slug in first:
+            raise InputError(text.source, None, None, f"builds the same edition '{text.slug}' as "
+                             f"{first[text.slug].source} — build them into different folders or rename one")
+        first[text.slug] = text
 
 
 def input_files(text: Text) -> list[Path]:

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import re
+import signal
 import sys
+import threading
 import traceback
 from pathlib import Path
 
 from . import build as pipeline
 from . import tei
-from .errors import InputError
+from .errors import InputError, one_line
 
 
 def _formats(value: str) -> set[str]:
     wanted = {part.strip() for part in value.split(",") if part.strip()}
+    if not wanted:
+        raise argparse.ArgumentTypeError(f"no format named (known: {', '.join(pipeline.FORMATS)})")
     unknown = wanted - set(pipeline.FORMATS)
     if unknown:
         raise argparse.ArgumentTypeError(
@@ -146,15 +151,40 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised where the build is, so that it unwinds as from Ctrl-C: temporary files
+    removed, worker processes killed, earlier outputs untouched."""
+
+
+def _terminate(signum, frame):
+    raise Terminated
+
+
+@contextlib.contextmanager
+def sigterm_unwinds():
+    """SIGTERM raises Terminated while a command runs (only the main thread may set handlers)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return args.run(args)
+        with sigterm_unwinds():
+            return args.run(args)
     except InputError as exc:
         print(exc.located(), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    except Terminated:
+        return 128 + signal.SIGTERM
     except BrokenPipeError:  # `edition … | head`
         sys.stderr.close()
         return 0
@@ -162,8 +192,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug:
             traceback.print_exc()
         else:
-            print(f"edition: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
-                  file=sys.stderr)
+            print(one_line(f"edition: internal error: {type(exc).__name__}: {exc} "
+                           "(run with --debug for the traceback)"), file=sys.stderr)
         return 1
 
 

@@ -121,3 +121,56 @@ def test_a_build_sweeps_only_its_own_leftovers(tmp_path):
         stale.write_bytes(b"partial")
     build([SEED], tmp_path, {"tei"})
     assert not mine.exists() and theirs.exists()
+
+
+def forked_workers(pid: int) -> list[int]:
+    """The processes pid forked (same command line as pid), not the programs it runs (pandoc)."""
+    cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            if ppid == pid and (stat.parent / "cmdline").read_bytes() == cmdline:
+                found.append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
+
+
+def running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_a_killed_build_takes_its_workers_with_it(two_builds, tmp_path, sig):
+    """Killed while its forked EPUB worker runs, the build leaves no process behind; a SIGTERM is
+    a clean shutdown: exit 128+15, no traceback, the earlier outputs and manifest untouched."""
+    old, _ = two_builds
+    out = tmp_path / "build"
+    shutil.copytree(old, out)
+    before = digests(out)
+    log = tmp_path / "stderr"  # not a pipe: a surviving worker would hold it open
+    with open(log, "wb") as stderr:
+        proc = subprocess.Popen([*EDITION, "build", str(SEED), "--out", str(out)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                                stderr=stderr, env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"})
+    deadline = time.monotonic() + 60
+    while not (workers := forked_workers(proc.pid)):
+        assert proc.poll() is None and time.monotonic() < deadline, "no worker was forked"
+        time.sleep(0.02)
+    proc.send_signal(sig)
+    rc = proc.wait(timeout=60)
+    err = log.read_text()
+    deadline = time.monotonic() + 5
+    while any(map(running, workers)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    survivors = [pid for pid in workers if running(pid)]
+    for pid in survivors:
+        os.kill(pid, signal.SIGKILL)  # the test's own mess: not left on the machine
+    assert not survivors, "a worker outlived the build"
+    assert digests(out) == before
+    if sig == signal.SIGTERM:
+        assert rc == 128 + signal.SIGTERM and err == "", err
+        assert not list(out.glob(".*.part"))

@@ -27,7 +27,6 @@ import hashlib
 import io
 import logging
 import mimetypes
-import os
 import re
 import time
 import uuid
@@ -40,6 +39,7 @@ from lxml import etree
 
 from . import engine
 from .ast import PrintBook, divisions, read_header
+from ..fork import can_fork, in_fork
 from ..source import source_date_epoch
 from .pandoc import run_pandoc
 
@@ -417,48 +417,6 @@ def render_pdfs(tei_root: etree._Element, tei_bytes: bytes, variants: set[str],
     out = {v: writers[v]() for v in wanted if v not in elsewhere}
     out.update({v: result() for v, result in elsewhere.items()})
     return {v: out[v] for v in wanted}
-
-
-def can_fork() -> bool:
-    """Whether a second process would run beside this one: two cores, fork, not a daemon."""
-    import multiprocessing
-
-    return ((os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
-            and not multiprocessing.current_process().daemon)
-
-
-def in_fork(function):
-    """Start function() in a forked process, which sees this one's memory as it is now (a
-    laid-out book cannot be pickled); return a callable that waits for its result."""
-    import multiprocessing
-
-    context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-
-    def child() -> None:
-        try:
-            result = (True, function())
-        except BaseException as exc:  # sent back and raised in the parent
-            result = (False, exc)
-        send.send(result)
-
-    process = context.Process(target=child, daemon=True)
-    process.start()
-    send.close()
-
-    def result():
-        try:
-            ok, value = receive.recv()
-        except EOFError:
-            raise RuntimeError(f"the PDF writer process died (exit code {process.exitcode})") from None
-        finally:
-            receive.close()
-            process.join()
-        if not ok:
-            raise value
-        return value
-
-    return result
 
 
 def identifier(laid: Laid, variant: str) -> bytes:
