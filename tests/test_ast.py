@@ -156,7 +156,9 @@ def test_epub_index_locators_are_paragraph_links(sample):
     out = html(sample, "epub").replace("\n", " ")
     entry = out[out.index("Lenin, Vladimir Ilyich"):]
     entry = entry[:entry.index("</li>")]
-    assert '<a href="#lenin-1">¶\u00a01</a>, <a href="#lenin-3">¶\u00a02</a>, <a href="#lenin-4">¶\u00a06</a>, <a href="#lenin-5">¶\u00a013</a>' in entry
+    # ¶ 2 names Lenin only in note 1: the locator opens the note and says so
+    assert ('<a href="#lenin-1">¶\u00a01</a>, <a href="#lenin-3" class="in-note">¶\u00a02\u00a0n.\u00a01</a>, '
+            '<a href="#lenin-4">¶\u00a06</a>, <a href="#lenin-5">¶\u00a013</a>') in entry
 
 
 def test_indexes_split_persons_from_places_and_bodies(sample):
@@ -461,3 +463,13 @@ def test_label_closer_and_note_sign():
     assert label_closer(label("(a)")) == "" and label_closer(label("[1]")) == "" and label_closer(None) == ""
     note = etree.Element(T_ + "note", n="\u00b9")
     assert note_sign(note) == "1"
+
+
+def test_a_name_in_a_heading_is_cited_by_its_sections_first_paragraph():
+    """Not by the paragraph before the heading (issue 15: "Stalin ¶ 4" for a heading above ¶ 5)."""
+    root = tei('<p n="4" xml:id="p4">Before.</p><div type="section" xml:id="s1"><head>'
+               '<persName ref="#stalin">Stalin</persName> in 1917</head><p n="5" xml:id="p5">After.</p></div>',
+               standoff='<listPerson><person xml:id="stalin"><persName type="index">Stalin</persName>'
+                        '</person></listPerson>')
+    out = html(root, "epub").replace("\n", " ")
+    assert '<a href="#stalin-1">¶\u00a05</a>' in out

@@ -22,6 +22,7 @@ from PIL import Image
 
 from edition import tei
 from edition.errors import InputError
+from edition.typography import normalise
 from edition.render.epub import (
     ACE, BookInfo, ace, book_identifier, book_info, cover_alt, epubcheck, render_epub)
 
@@ -331,20 +332,37 @@ def expected_index(root: etree._Element, kinds: tuple[str, ...]) -> dict[str, se
     forms = {}
     for kind, tag in REGISTERS.items():
         for entry in root.xpath(f"//t:standOff//t:{kind}", namespaces=NS):
-            forms[entry.get(f"{{{tei.XML_NS}}}id")] = text_of(entry.find(f"{T}{tag}[@type='index']"))
+            forms[entry.get(f"{{{tei.XML_NS}}}id")] = normalise(text_of(entry.find(f"{T}{tag}[@type='index']")))
     out: dict[str, set[str]] = {}
     for kind in kinds:
         for name in root.xpath(f"//t:text//t:{REGISTERS[kind]}[@ref]", namespaces=NS):
             unit = name.xpath("ancestor::*[@n][self::t:p or self::t:cit or self::t:item or self::t:floatingText]"
                               "[1]/@n", namespaces=NS)
+            if not unit and name.xpath("ancestor::t:head", namespaces=NS):  # cited by its section's first ¶
+                unit = name.xpath("ancestor::t:div[1]//*[@n][self::t:p or self::t:cit or self::t:item or "
+                                  "self::t:lg or self::t:floatingText][1]/@n", namespaces=NS)[:1]
             if not unit and name.xpath("ancestor::t:epigraph", namespaces=NS):
                 unit = ["epigraph"]
             out.setdefault(forms[name.get("ref").lstrip("#")], set()).update(unit)
     return out
 
 
-@pytest.mark.parametrize("section, kinds", [("index-persons", ("person",)), ("index-places", ("place", "org"))])
-def test_index_locators_read_as_paragraphs_and_lead_to_each_mention(root, book, section, kinds):
+def mention_forms(root: etree._Element) -> dict[str, set[str]]:
+    """Register id → every form the TEI names it by (its index form too): what a locator's target
+    must read."""
+    out: dict[str, set[str]] = {}
+    for tag in REGISTERS.values():
+        for name in root.xpath(f"//t:text//t:{tag}[@ref]", namespaces=NS):
+            out.setdefault(name.get("ref").lstrip("#"), set()).add("".join(name.itertext()))
+    return out
+
+
+def assert_index_links_land_on_their_names(root: etree._Element, book: Book, section: str,
+                                           kinds: tuple[str, ...]) -> None:
+    """The index read as a reader uses it: each locator opens on the very name it indexes — an element
+    whose text is a form of the entry's name, in the paragraph the locator gives — or on a note,
+    and then the locator says so ("¶ 35 n. 37")."""
+    forms = mention_forms(root)
     name = next(n for n in book.spine if book.xhtml(n).xpath(f"//h:section[@id='{section}']", namespaces=H))
     index = book.xhtml(name).xpath(f"//h:section[@id='{section}']", namespaces=H)[0]
     assert index.get(EPUB_TYPE) == "index"
@@ -353,23 +371,44 @@ def test_index_locators_read_as_paragraphs_and_lead_to_each_mention(root, book, 
         assert entry.getparent().get(EPUB_TYPE) == "index-entry-list"
         term = text_of(entry.xpath("h:span[@e:type='index-term']", namespaces=H)[0])
         got[term] = set()
+        refs: set[str] = set()
         for locator in entry.xpath(".//h:a[@e:type='index-locator']", namespaces=H):
             mention = resolve(book, name, locator.get("href"))
             assert mention is not None, locator.get("href")
+            ref = mention.get("data-ref")
+            shown = words(re.sub(r"[\[\]]", "", text_of(mention)))  # T[rotsky] is the TEI's Trotsky
+            assert ref and shown in [words(f) for f in forms[ref]], \
+                f"{term}: {text_of(locator)} opens on {text_of(mention)[:60]!r}, not on the name"
+            refs.add(ref)
             if "".join(locator.itertext()) == "epigraph":  # a name in the epigraph, which has no number
                 assert mention.xpath("ancestor::*[@e:type='epigraph']", namespaces=H)
                 got[term].add("epigraph")
                 continue
-            label = re.fullmatch(r"¶\u00a0(\d+)", "".join(locator.itertext()))
-            assert label, f"locator {text_of(locator)!r} should read ¶ n (with a no-break space)"
+            label = re.fullmatch(r"¶\u00a0(\d+)(?:\u00a0n\.\u00a0(\S+))?", "".join(locator.itertext()))
+            assert label, f"locator {text_of(locator)!r} should read ¶ n or ¶ n n. m (with no-break spaces)"
             unit = mention.xpath("ancestor-or-self::*[@data-n][1]/@data-n")
+            if mention.xpath("ancestor::h:h2", namespaces=H):  # a heading: its section's first paragraph
+                unit = mention.xpath("ancestor::h:h2/following::*[@data-n][1]/@data-n", namespaces=H)
             note = mention.xpath("ancestor::h:aside[@e:type='footnote']/@id", namespaces=H)
-            if note:  # a mention in a note counts for the paragraph of the note's call
+            assert bool(note) == bool(label[2]), f"{term}: {text_of(locator)} (in a note: {bool(note)})"
+            if note:  # a mention in a note counts for the paragraph of the note's call, and says so
                 call = resolve(book, name, locator.get("href").split("#")[0] + f"#{note[0]}-ref")
                 unit = call.xpath("ancestor-or-self::*[@data-n][1]/@data-n")
+                assert text_of(call) == label[2], f"{term}: {text_of(locator)} leads to note {text_of(call)}"
             assert unit == [label[1]], f"{term}: {text_of(locator)} leads to ¶ {unit}"
             got[term].add(label[1])
+        assert len(refs) == 1, f"{term}: its locators lead to the names of {sorted(refs)}"
     assert got == expected_index(root, kinds)
+
+
+@pytest.mark.parametrize("section, kinds", [("index-persons", ("person",)), ("index-places", ("place", "org"))])
+def test_index_locators_read_as_paragraphs_and_lead_to_each_mention(root, book, section, kinds):
+    assert_index_links_land_on_their_names(root, book, section, kinds)
+
+
+@pytest.mark.parametrize("section, kinds", [("index-persons", ("person",)), ("index-places", ("place", "org"))])
+def test_seed_index_links_land_on_their_names(seed_root, seed_book, section, kinds):
+    assert_index_links_land_on_their_names(seed_root, seed_book, section, kinds)
 
 
 # --- metadata --------------------------------------------------------------------------------------

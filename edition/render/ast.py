@@ -308,6 +308,7 @@ class Mention:
     ref: str
     kind: str
     para: str | None  # the @n of the paragraph-level unit, None in the front matter
+    note: str | None = None  # the sign of the footnote the mention is in, None in the text itself
 
 
 @dataclass
@@ -441,6 +442,19 @@ def read_registers(root: etree._Element) -> dict[str, Entry]:
     return out
 
 
+#: the paragraph-level units, numbered by @n (an editorial note's @n is not a unit's)
+UNITS = ("p", "cit", "item", "lg", "floatingText")
+
+
+def first_unit_number(div: etree._Element) -> str | None:
+    """The @n of a section's first paragraph-level unit: the number a mention in its heading is
+    cited by (the heading stands above that paragraph, not at the end of the one before)."""
+    for el in div.iter(*(f"{{{NS['t']}}}{name}" for name in UNITS)):
+        if el.get("n"):
+            return el.get("n")
+    return None
+
+
 def year(when: str | None) -> str | None:
     """The year of a TEI date (`1870`, `1870-04-22`, `-0044`)."""
     if not when:
@@ -468,6 +482,7 @@ class Book:
         self._mention_count: dict[str, int] = defaultdict(int)
         self._prev = " "  # the reading text just before the current point (for quotes)
         self._para: str | None = None  # @n of the current paragraph-level unit
+        self._note: str | None = None  # the sign of the footnote being walked (its mentions are the note's)
         self._pending: list = []  # blocks to flush after the current unit (EPUB notes)
         self._anchoring = True  # names are index mentions (not in the back matter)
         self._letters = 0
@@ -646,6 +661,7 @@ class Book:
         ident = el.get(XML_ID) or ""
         if kids and local(kids[0]) == "head":
             self._prev = " "
+            self._para = first_unit_number(el) or self._para
             heading = self.content(kids[0])
             self.sections.append((ident, without_breaks(heading)))
             blocks.append(Header(2, attr(ident, caps_class(heading)), heading))
@@ -934,7 +950,7 @@ class Book:
             return [Span(attr("", ["name", kind]), inner)]
         self._mention_count[ref] += 1
         anchor = f"{ref}-{self._mention_count[ref]}"
-        self.mentions.append(Mention(anchor, ref, kind, self._para))
+        self.mentions.append(Mention(anchor, ref, kind, self._para, self._note))
         return [Span(attr(anchor, ["name", kind], ref=ref), inner)]
 
     def note_element(self, el: etree._Element) -> list:
@@ -948,8 +964,9 @@ class Book:
         label (the call shows the sign) and the bracket the label opened, and is marked as the
         author's, apart from the editors' notes."""
         self._unit_notes += 1
-        saved = self._prev
+        saved, saved_note = self._prev, self._note
         self._prev = " "
+        self._note = self.note_identity(el)[1]
         parts = [c for c in el if isinstance(c.tag, str) and local(c) == "p"]
         if parts:
             out: list = []
@@ -959,7 +976,7 @@ class Book:
             out = self.authorial_note_text(el)
         else:
             out = self.content(el)
-        self._prev = saved
+        self._prev, self._note = saved, saved_note
         return out
 
     def authorial_note_text(self, el: etree._Element) -> list:
@@ -1353,24 +1370,38 @@ class EpubBook(Book):
             RawBlock("</aside>"),
         ]
 
-    def para_links(self, pairs: list[tuple[str | None, str]]) -> list:
-        """"¶ 12" links, one per paragraph, to the first anchor in it, in text order."""
-        seen: dict[str | None, str] = {}
-        for para, anchor in pairs:
-            seen.setdefault(para, anchor)
+    def para_links(self, pairs: list[tuple[str | None, str, str | None]]) -> list:
+        """"¶ 12" links, one per paragraph, in text order, each to the first mention in the text of
+        that paragraph. A paragraph that names the entry only in a footnote links to the note and says
+        so ("¶ 35 n. 37"): a reader whose system hides notes (Apple Books) would otherwise land on
+        hidden text, and every reader would look in the paragraph for a name that is not there."""
+        in_text: dict[str | None, str] = {}
+        in_note: dict[str | None, tuple[str, str]] = {}
+        order: list[str | None] = []
+        for para, anchor, note in pairs:
+            if para not in order:
+                order.append(para)
+            if note is None:
+                in_text.setdefault(para, anchor)
+            else:
+                in_note.setdefault(para, (anchor, note))
         out: list = []
-        for i, (para, anchor) in enumerate(seen.items()):
+        for i, para in enumerate(order):
             if i:
                 out += [Str(","), Space()]
             label = f"¶\u00a0{para}" if para else "epigraph"
-            out.append(Link([Str(label)], f"#{anchor}"))
+            if para in in_text:
+                out.append(Link([Str(label)], f"#{in_text[para]}"))
+            else:
+                anchor, note = in_note[para]
+                out.append(Link([Str(f"{label}\u00a0n.\u00a0{note}")], f"#{anchor}", attr("", ["in-note"])))
         return out
 
     def locators(self, mentions: list[Mention]) -> list:
-        return [Span(attr("", ["locators"]), self.para_links([(m.para, m.anchor) for m in mentions]))]
+        return [Span(attr("", ["locators"]), self.para_links([(m.para, m.anchor, m.note) for m in mentions]))]
 
     def correction_locator(self, c: Correction) -> list:
-        return [Span(attr("", ["locator"]), self.para_links([(c.para, c.anchor)]))]
+        return [Span(attr("", ["locator"]), self.para_links([(c.para, c.anchor, None)]))]
 
 
 BOOKS = {"print": PrintBook, "epub": EpubBook}
