@@ -19,6 +19,7 @@ from .source import XML_ILLEGAL, decode_utf8, read_bytes
 
 #: An editorial file is a few dozen kilobytes; PyYAML reads ~300 KB/s, so this bounds the wait.
 MAX_YAML_BYTES = 2 * 1024 * 1024
+MAX_YAML_DEPTH = 50
 
 
 class LDict(dict):
@@ -34,13 +35,24 @@ class LList(list):
 
 
 class _Loader(yaml.SafeLoader):
+    depth = 0
+
     def compose_node(self, parent, index):
-        """Aliases (`*name`) are refused: nested ones expand exponentially ("billion laughs")."""
+        """Aliases (`*name`) are refused: nested ones expand exponentially ("billion laughs").
+        So is nesting deeper than MAX_YAML_DEPTH: PyYAML composes recursively and would crash."""
         if self.check_event(yaml.AliasEvent):
             mark = self.peek_event().start_mark
             raise InputError(self.name, mark.line + 1, mark.column + 1,
                              "YAML aliases (*name) are not accepted — write the value out")
-        return super().compose_node(parent, index)
+        if self.depth >= MAX_YAML_DEPTH:
+            mark = self.peek_event().start_mark
+            raise InputError(self.name, mark.line + 1, mark.column + 1,
+                             f"YAML nested more than {MAX_YAML_DEPTH} levels deep — an editorial file needs a few")
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
     def construct_object(self, node, deep=False):
         """A value PyYAML cannot build (a date like 2003-13-45, `!!int x`) is a located error."""
@@ -174,6 +186,26 @@ def _type_words(t: type | tuple) -> str:
     return " or ".join(names.get(x, x.__name__) for x in _as_tuple(t))
 
 
+def is_blank(text: str) -> bool:
+    """Only whitespace, no-break and zero-width spaces: nothing a reader would see."""
+    return not text.strip().strip("\u200b\u200c\u200d\u2060\ufeff").strip()
+
+
+def check_date(path: Path, mapping: Any, key: str) -> None:
+    """A date written as text must be one TEI can hold (YAML has already checked real dates)."""
+    value = mapping.get(key)
+    if isinstance(value, str) and not (ISO_DATE.match(value) and _real_date(value)):
+        raise where(path, mapping, key).error(
+            f"'{key}' {value!r} is not a date — write it as 2003-03-05, 2003-03 or 2003")
+
+
+def _real_date(value: str) -> bool:
+    try:
+        return len(value) < 10 or bool(dt.date.fromisoformat(value))
+    except ValueError:
+        return False
+
+
 # --- the editorial layer of one text ---------------------------------------------------------
 
 TEXT_KEYS: dict[str, type | tuple] = {
@@ -194,6 +226,16 @@ STRUCTURE_LINES = STRUCTURE_KINDS + tuple(f"not-{kind}" for kind in STRUCTURE_KI
 STRUCTURE_KEYS = {**{key: list for key in STRUCTURE_LINES}, "epigraph": bool, "title-line": bool}
 #: xsd:language, which TEI's @xml:lang and language/@ident require.
 LANGUAGE = re.compile(r"^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$")
+#: What TEI's @when takes from a date written as text: a year, a year and month, or a whole date.
+ISO_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-\d{2})?)?$")
+#: An id the header points at (author id): an XML name, so that `#id` is a valid pointer.
+XML_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+#: Register ids: lowercase letters, digits and hyphens …
+ID = re.compile(r"^[a-z][a-z0-9-]*$")
+#: … but none the build gives its own elements (paragraphs p1, sections s1, footnotes fn1, editors'
+#: notes n-…, emendations e-…, letters-1, the header's author and editors) or their anchors in print
+#: and EPUB (-call, -ref).
+GENERATED_ID = re.compile(r"^(?:[a-z]{1,2}\d+|[ne]-.+|letters-\d+|author|editors|.+-(?:call|ref))$")
 NOTE_KEYS = {"at": str, "occurrence": int, "text": str, "id": str}
 EMENDATION_KEYS = {"sic": str, "corr": str, "reason": str, "occurrence": int, "id": str}
 
@@ -227,13 +269,24 @@ def load_editorial(path: Path | None) -> Editorial:
                                 ("structure", STRUCTURE_KEYS, ()), ("preface", PREFACE_KEYS, ("heading", "paragraphs"))):
         if key in data:
             check_keys(path, data[key], keys, required, what=key)
-    for key, keys, required in (("notes", NOTE_KEYS, ("at", "text")),
-                                ("emendations", EMENDATION_KEYS, ("sic", "corr", "reason"))):
+    entries = (("notes", NOTE_KEYS, ("at", "text"), ("at", "text")),
+               ("emendations", EMENDATION_KEYS, ("sic", "corr", "reason"), ("sic", "reason")))
+    for key, keys, required, filled in entries:  # filled: must hold more than blanks
         for item in data.get(key, []):
             check_keys(path, item, keys, required, what=f"an entry of '{key}'")
-            lemma = required[0]
-            if not item[lemma].strip():
-                raise where(path, item, lemma).error(f"'{lemma}' is empty — copy the phrase from the text")
+            for name in filled:
+                if is_blank(item[name]):
+                    fix = "copy the phrase from the text" if name == filled[0] else "write it or remove the entry"
+                    raise where(path, item, name).error(f"'{name}' is empty — {fix}")
+            if item.get("occurrence", 1) < 1:
+                raise where(path, item, "occurrence").error(
+                    f"'occurrence' is {item['occurrence']}: it counts from 1, the phrase's first time in the text")
+    for mapping in (data, data.get("source") or {}):
+        check_date(path, mapping, "date")
+    author_id = (data.get("author") or {}).get("id")
+    if author_id is not None and not XML_NAME.match(author_id):
+        raise where(path, data["author"], "id").error(
+            f"author id '{author_id}' must be one word of letters, digits and hyphens (the person's register id)")
     if "language" in data and not LANGUAGE.match(data["language"]):
         raise where(path, data, "language").error(
             f"language '{data['language']}' is not a language tag — write e.g. en, en-GB, de")
