@@ -7,9 +7,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 if ! command -v chromium >/dev/null 2>&1; then
     if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
-    # a fresh machine has no package lists yet
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends chromium ||
-        { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends chromium; }
+    # waits for another install holding the dpkg lock; a fresh machine has no package lists yet
+    apt="$sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300"
+    $apt install -y --no-install-recommends chromium ||
+        { $apt update -qq && $apt install -y --no-install-recommends chromium; }
 fi
 
 if [ ! -x "$here/ace/node_modules/.bin/ace-cli" ]; then
