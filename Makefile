@@ -14,8 +14,8 @@ SLUGS     := $(patsubst seeds/%.txt,%,$(TEXTS))
 REGISTERS := $(wildcard seeds/persons.yaml seeds/places.yaml seeds/works.yaml)
 # the modules each output is made by (editing bench.py or cli.py remakes nothing)
 READER    := $(wildcard edition/read/*.py) $(addprefix edition/,source.py editorial.py apparatus.py names.py spans.py \
-               tei.py build.py errors.py schema/edition.rng)
-RENDER    := $(wildcard edition/render/*.py) edition/typography.py
+               tei.py build.py outputs.py errors.py schema/edition.rng)
+RENDER    := $(wildcard edition/render/*.py) edition/typography.py edition/fork.py
 TEI       := $(SLUGS:%=$(OUT)/%.tei.xml)
 PDF       := $(SLUGS:%=$(OUT)/%.pdf)
 EPUB      := $(SLUGS:%=$(OUT)/%.epub)
