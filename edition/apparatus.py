@@ -69,12 +69,15 @@ class StableIds:
         return ident
 
 
-def apply_emendations(doc: spans.Concordance, editorial: Editorial, ids: StableIds) -> None:
-    """choice/(sic, corr) for each emendation; the reading text takes corr."""
+def apply_emendations(doc: spans.Concordance, editorial: Editorial, ids: StableIds) -> list[tuple[str, str]]:
+    """choice/(sic, corr) for each emendation; the reading text takes corr. Returns (id, reason)
+    of each, for the apparatus in standOff."""
+    reasons = []
     for item in editorial.get("emendations") or []:
         where = editorial.where(item, "sic")
         i, start, end = find_lemma(doc, item["sic"], item.get("occurrence"), where, "emendation")
         choice = el("choice", xml_id=ids.make("e", item, "sic", where))
+        reasons.append((choice.get(XML_ID), " ".join(item["reason"].split())))
         sic = el("sic")
         if not spans.wrap(doc.view(i), start, end, sic):
             raise where.error(f'emendation "{item["sic"]}" crosses the text\'s markup (a bracket, an interpolation '
@@ -84,6 +87,15 @@ def apply_emendations(doc: spans.Concordance, editorial: Editorial, ids: StableI
         sic.addprevious(choice)
         choice.append(sic)
         sub(choice, "corr", item["corr"], resp="#editors")
+    return reasons
+
+
+def emendation_reasons(stand_off: etree._Element, reasons: list[tuple[str, str]]) -> None:
+    """Each emendation's reason, pointing at its choice: the editors' apparatus, exported whole."""
+    if reasons:
+        annotations = sub(stand_off, "listAnnotation", type="emendations")
+        for ident, reason in reasons:
+            sub(annotations, "note", reason, type="emendation", target=f"#{ident}", resp="#editors")
 
 
 def link_citations(text_el: etree._Element, registers: Registers, path) -> set[str]:
@@ -236,7 +248,7 @@ def apply(root: etree._Element, editorial: Editorial, registers: Registers) -> N
     text_el = root.find(T + "text")
     doc = spans.Concordance(text_el)
     ids = StableIds(root)
-    apply_emendations(doc, editorial, ids)
+    reasons = apply_emendations(doc, editorial, ids)
     used = set(tag_names(doc, Tagger(registers)))
     used |= tag_titles(doc, registers)
     used |= link_citations(text_el, registers, editorial.path)
@@ -246,5 +258,6 @@ def apply(root: etree._Element, editorial: Editorial, registers: Registers) -> N
     used |= add_preface(text_el, editorial, registers)
     used |= author_entry(root, editorial, registers)
     stand_off = standoff_entries(registers, used)
+    emendation_reasons(stand_off, reasons)
     if len(stand_off):
         root.find(T + "teiHeader").addnext(stand_off)

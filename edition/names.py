@@ -16,19 +16,20 @@ from pathlib import Path
 from lxml import etree
 
 from . import spans
-from .editorial import GENERATED_ID, ID, Where, check_keys, load_yaml, where
+from .editorial import Where, check_keys, load_yaml, where
 from .tei import el, sub
 
 #: `lines` and `draft` come from `edition names --draft` (edition/draft.py): where the forms occur, not yet checked
 DRAFT_KEYS = {"lines": list, "draft": bool}
 PERSON_KEYS = {"id": str, "index": str, "born": int, "died": int, "about": str, "forms": list, "not": list,
-               **DRAFT_KEYS}
+               "idno": dict, **DRAFT_KEYS}
 PLACE_KEYS = {"id": str, "type": str, "index": str, "about": str, "forms": list, "not": list,
-              "founded": int, "dissolved": int, **DRAFT_KEYS}
+              "founded": int, "dissolved": int, "idno": dict, **DRAFT_KEYS}
+#: Authority files an entry may name (`idno: {wikidata: Q1394}`), exported as TEI idno[@type].
+AUTHORITIES = ("wikidata", "viaf", "gnd", "lc", "isni")
 WORK_KEYS = {"id": str, "author": str, "editor": str, "title": str, "date": int, "place": str,
              "publisher": str, "edition": str, "note": str, "match": list}
-#: Years a register gives (TEI @when, four digits): birth and death, founding, publication.
-YEAR_KEYS = ("born", "died", "founded", "dissolved", "date")
+ID = re.compile(r"^[a-z][a-z0-9-]*$")
 TAG = {"person": "persName", "place": "placeName", "org": "orgName"}
 
 
@@ -77,16 +78,14 @@ def load_registers(folder: Path) -> Registers:
             raise where(path, data).error(f"{name} must be a list of entries (each starting with '- id:')")
         for entry in data:
             check_keys(path, entry, keys, ("id",), what=f"an entry of {name}")
+            for key, value in (entry.get("idno") or {}).items():
+                if key not in AUTHORITIES or not isinstance(value, (str, int)) or isinstance(value, bool):
+                    raise where(path, entry, "idno").error(
+                        f"idno: '{key}' must be one of {', '.join(AUTHORITIES)}, with the entry's id there as text")
             here = where(path, entry)
             ident = entry["id"]
             if not ID.match(ident):
                 raise where(path, entry, "id").error(f"id '{ident}' must be lowercase letters, digits and hyphens")
-            if GENERATED_ID.match(ident):
-                raise where(path, entry, "id").error(f"id '{ident}' is one the build gives its own elements "
-                                                     "(p1, s1, fn1, n-…, e-…, author, editors …) — choose another")
-            for key in YEAR_KEYS:
-                if key in entry and not 1 <= entry[key] <= 9999:
-                    raise where(path, entry, key).error(f"'{key}' {entry[key]} is not a year from 1 to 9999")
             if ident in registers.entities:
                 other = registers.entities[ident].where
                 raise where(path, entry, "id").error(f"duplicate id '{ident}' (first at {other.path}:{other.line})")
@@ -181,6 +180,28 @@ def tag_names(doc: spans.Concordance, tagger: Tagger) -> Counter:
     return counts
 
 
+def register_entry(node: etree._Element, entity, kind: str) -> None:
+    """A register entry whole: its index form, every form it is found by (variants), its dates
+    (a body's founding and end as events), its authority ids and its note."""
+    data = entity.data
+    sub(node, TAG[kind], data["index"], type="index")
+    for form in dict.fromkeys(data.get("forms") or []):
+        sub(node, TAG[kind], form, type="variant")
+    if kind == "person":
+        if "born" in data:
+            sub(node, "birth", when=f"{data['born']:04d}")
+        if "died" in data:
+            sub(node, "death", when=f"{data['died']:04d}")
+    for key, value in sorted((data.get("idno") or {}).items()):
+        sub(node, "idno", str(value), type=key)
+    if kind == "org":
+        for key in ("founded", "dissolved"):
+            if key in data:
+                sub(sub(node, "event", type=key, when=f"{data[key]:04d}"), "label", key)
+    if data.get("about"):
+        sub(node, "note", data["about"])
+
+
 def standoff_entries(registers: Registers, used: set[str]) -> etree._Element:
     """standOff with the register entries this text uses (persons, places, bodies, works)."""
     stand_off = el("standOff")
@@ -192,15 +213,7 @@ def standoff_entries(registers: Registers, used: set[str]) -> etree._Element:
             continue
         container = sub(stand_off, list_tag)
         for entity in chosen:
-            node = sub(container, entry_tag, xml_id=entity.id)
-            sub(node, TAG[kind], entity.data["index"], type="index")
-            if kind == "person":
-                if "born" in entity.data:
-                    sub(node, "birth", when=f"{entity.data['born']:04d}")
-                if "died" in entity.data:
-                    sub(node, "death", when=f"{entity.data['died']:04d}")
-            if entity.data.get("about"):
-                sub(node, "note", entity.data["about"])
+            register_entry(sub(container, entry_tag, xml_id=entity.id), entity, kind)
     works = sorted((e for e in registers.works() if e.id in used),
                    key=lambda e: (e.data.get("author") or e.data.get("title") or e.id).casefold())
     if works:

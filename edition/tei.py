@@ -331,8 +331,13 @@ def serialise(root: etree._Element) -> bytes:
             etree.indent(child, space=" ", level=1)
             child.tail = "\n"
     root.text = "\n"
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8") + b"\n"
+    body = etree.tostring(root, encoding="UTF-8")
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + XML_MODEL + b"\n" + body + b"\n"
 
+
+#: The schema a TEI-aware editor (oXygen, Emacs nXML, VS Code) should check the file against.
+XML_MODEL = (b'<?xml-model href="https://www.tei-c.org/release/xml/tei/custom/schema/relaxng/tei_all.rng" '
+             b'type="application/xml" schematypens="http://relaxng.org/ns/structure/1.0"?>')
 
 MAX_TEI_BYTES = 64 * 1024 * 1024
 

@@ -295,3 +295,33 @@ def test_a_note_may_carry_its_own_id(tmp_path, capsys):
     with pytest.raises(InputError) as err:  # p1 is a paragraph's id
         text_to_tei(Text.from_path(source))
     assert err.value.line == 3 and "id 'p1'" in err.value.message
+
+
+def test_registers_and_apparatus_are_exported_whole(tmp_path):
+    """Variant forms, a body's dates, authority ids and each emendation's reason reach the TEI."""
+    persons = PERSONS.replace("  forms: [Lenin]\n", "  forms: [Lenin]\n  idno: {wikidata: Q1394}\n")
+    source = make(tmp_path, """\
+        emendations:
+          - {sic: fait d'accompli, corr: fait accompli, reason: French idiom.}
+        """, persons)
+    (tmp_path / "places.yaml").write_text("- id: party\n  type: org\n  index: The Party\n  forms: [second paragraph]\n"
+                                          "  founded: 1898\n  dissolved: 1991\n", encoding="utf-8")
+    root = text_to_tei(Text.from_path(source))
+    trotsky = root.xpath(".//t:standOff//t:person[@xml:id='trotsky']", namespaces=NS)[0]
+    assert [n.text for n in trotsky.findall("t:persName[@type='variant']", NS)] == ["Trotsky", "T[rotsky]"]
+    assert root.xpath(".//t:person[@xml:id='lenin']/t:idno[@type='wikidata']", namespaces=NS)[0].text == "Q1394"
+    party = root.xpath(".//t:standOff//t:org[@xml:id='party']", namespaces=NS)[0]
+    assert [(e.get("type"), e.get("when")) for e in party.findall("t:event", NS)] == [("founded", "1898"),
+                                                                                     ("dissolved", "1991")]
+    reason = root.find(".//t:standOff/t:listAnnotation/t:note[@type='emendation']", NS)
+    choice = root.find(".//t:choice", NS)
+    assert reason.text == "French idiom." and reason.get("target") == "#" + choice.get(tei.XML_ID)
+    assert tei.project_schema().validate(root), tei.project_schema().error_log
+
+
+def test_an_authority_outside_the_list_is_refused_at_its_line(tmp_path):
+    persons = PERSONS.replace("  forms: [Lenin]\n", "  forms: [Lenin]\n  idno: {myspace: 12}\n")
+    source = make(tmp_path, "title: T\n", persons)
+    with pytest.raises(InputError) as err:
+        text_to_tei(Text.from_path(source))
+    assert err.value.path.endswith("persons.yaml") and err.value.line == 4 and "idno" in err.value.message
