@@ -116,9 +116,9 @@ def test_print_note_is_an_inline_footnote_span_at_its_call(sample):
 
 def test_epub_note_is_noteref_and_aside_with_backlink(sample):
     out = html(sample, "epub").replace("\n", " ")
-    assert '<a epub:type="noteref" role="doc-noteref" id="n1-ref" href="#n1">1</a>' in out
+    assert '<a epub:type="noteref" role="doc-noteref" id="n1-ref" href="#n1"><sup>1</sup></a>' in out
     assert '<aside epub:type="footnote" role="doc-footnote" id="n1">' in out
-    assert '<a href="#n1-ref" role="doc-backlink">1.</a>' in out
+    assert '<a href="#n1-ref" epub:type="backlink" role="doc-backlink">1.</a>' in out
     assert 'class="footnote"' not in out
 
 
@@ -129,6 +129,9 @@ def test_emendation_shows_correction_and_textual_note(sample):
     assert '<a href="#corr-1">9</a> ¶\u00a03</span> fait accompli] fait d’accompli <em>source</em>' in tn
     epub = html(sample, "epub").replace("\n", " ")
     assert '<a href="#corr-1">¶\u00a03</a></span> fait accompli]' in epub
+    # two ways: the corrected words link to their textual note, which links back to them
+    assert '<a href="#textual-note-1" id="corr-1" class="corr">fait accompli</a>' in epub
+    assert '<span id="textual-note-1" class="textual-note">' in epub
 
 
 def test_block_quotation_letters_list_epigraph(sample):
@@ -318,12 +321,12 @@ def test_authorial_footnotes_in_print(forms_print):
 def test_authorial_footnotes_in_the_epub(forms_epub):
     text = divisions(forms_epub, "text")
     refs = [n["c"][1] for n in walk(text) if n.get("t") == "RawInline" and "noteref" in n["c"][1]]
-    assert [re.search(r'href="#([^"]+)">([^<]+)<', r).groups() for r in refs] == [
+    assert [re.search(r'href="#([^"]+)"><sup>([^<]+)<', r).groups() for r in refs] == [
         ("n1", "1"), ("fn1", "1"), ("fn2", "a"), ("fn3", "*")]
     asides = [n["c"][1] for n in walk(text) if n.get("t") == "RawBlock" and n["c"][1].startswith("<aside")]
     assert 'id="fn3" class="authorial"' in asides[-1] and 'class=' not in asides[0]
     backlinks = [n["c"][1] for n in walk(text) if n.get("t") == "RawInline" and "doc-backlink" in n["c"][1]]
-    assert '<a href="#fn3-ref" role="doc-backlink">*.</a>' in backlinks
+    assert '<a href="#fn3-ref" epub:type="backlink" role="doc-backlink">*.</a>' in backlinks
 
 
 def test_note_sources_and_notes_section_print_nothing(forms_print, forms):

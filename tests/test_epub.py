@@ -324,6 +324,57 @@ def test_notes_are_footnotes_with_a_way_back(root, book):
         assert call is not None and call.get("id") == ref.get("id"), "the backlink returns to the call"
 
 
+def assert_notes_and_back_links_pair(book: Book) -> None:
+    """Notes as the reading systems follow them: every call a superscript noteref leading to an
+    aside footnote, whose one back-link (typed `backlink`) leads back to that call; no note without
+    its call; every corrected reading a link to its textual note, whose locator leads back to it."""
+    asides, calls = {}, {}
+    for name in book.spine:
+        doc = book.xhtml(name)
+        for aside in doc.xpath("//h:aside[@e:type='footnote']", namespaces=H):
+            asides[(name, aside.get("id"))] = aside
+        for ref in doc.xpath("//h:a[@e:type='noteref']", namespaces=H):
+            assert ref.xpath("h:sup", namespaces=H) and text_of(ref), f"{name}: {ref.get('id')} not a <sup>"
+            aside = resolve(book, name, ref.get("href"))
+            assert aside is not None and aside.get(EPUB_TYPE) == "footnote", f"{name}: {ref.get('href')}"
+            back = aside.xpath(".//h:a[@e:type='backlink']", namespaces=H)
+            assert len(back) == 1 and back[0].get("role") == "doc-backlink", aside.get("id")
+            call = resolve(book, name, back[0].get("href"))
+            assert call is not None and call.get("id") == ref.get("id"), f"{aside.get('id')}: back-link misses its call"
+            assert text_of(back[0]).rstrip(".") == text_of(ref), "the note's number is its call's"
+            calls[(name, aside.get("id"))] = ref
+        for pn in doc.xpath("//h:span[@class='pn']", namespaces=H):  # not read aloud with the calls
+            assert pn.get("aria-hidden") == "true", f"{name}: paragraph number {text_of(pn)} is read aloud"
+        for corr in doc.xpath("//h:a[contains(concat(' ', @class, ' '), ' corr ')]", namespaces=H):
+            note = resolve(book, name, corr.get("href"))
+            assert note is not None and "textual-note" in note.get("class"), corr.get("href")
+            where = note.xpath(".//h:span[@class='locator']/h:a", namespaces=H)
+            note_doc = next(n for n in book.spine if book.path(urlsplit(corr.get("href")).path, name) == n)
+            assert resolve(book, note_doc, where[0].get("href")) is not None
+            assert where[0].get("href").endswith(f"#{corr.get('id')}"), "the textual note links back"
+    assert set(asides) == set(calls), "every note has its call"
+
+
+def test_notes_and_back_links_pair(book):
+    assert_notes_and_back_links_pair(book)
+
+
+def test_seed_notes_and_back_links_pair(seed_root, seed_book):
+    assert_notes_and_back_links_pair(seed_book)
+    corrs = [a for n in seed_book.spine for a in seed_book.xhtml(n).xpath(
+        "//h:a[contains(concat(' ', @class, ' '), ' corr ')]", namespaces=H)]
+    assert len(corrs) == len(seed_root.xpath("//t:text//t:choice", namespaces=NS)) > 0
+
+
+def test_no_rule_inside_a_note():
+    """The rule above a chapter's notes is the notes' block's: a popped-up note shows none."""
+    css = (Path(__file__).parent.parent / "styles" / "epub.css").read_text()
+    rules = re.findall(r"([^{}]+)\{([^}]*)\}", re.sub(r"/\*.*?\*/", "", css, flags=re.S))
+    for selector, body in rules:
+        if "border" in body:
+            assert "aside" not in selector and "doc-footnote" not in selector, selector.strip()
+
+
 REGISTERS = {"person": "persName", "place": "placeName", "org": "orgName"}
 
 

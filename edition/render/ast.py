@@ -442,6 +442,11 @@ def read_registers(root: etree._Element) -> dict[str, Entry]:
     return out
 
 
+def textual_note_id(anchor: str) -> str:
+    """The textual note of the emendation anchored `corr-K`: `textual-note-K`."""
+    return "textual-note-" + anchor.removeprefix("corr-")
+
+
 #: the paragraph-level units, numbered by @n (an editorial note's @n is not a unit's)
 UNITS = ("p", "cit", "item", "lg", "floatingText")
 
@@ -632,7 +637,11 @@ class Book:
         if n is None:
             return []
         self._para = n
-        return [Span(attr("", ["pn"]), [Str(n)])] + self.unit_number_separator()
+        return self.unit_number(n) + self.unit_number_separator()
+
+    def unit_number(self, n: str) -> list:
+        """The paragraph number that begins a unit."""
+        return [Span(attr("", ["pn"]), [Str(n)])]
 
     def unit_number_separator(self) -> list:
         return []
@@ -1049,6 +1058,10 @@ class Book:
         shown = self.inner(kids["corr"])
         sic = "".join(kids["sic"].itertext())
         self.corrections.append(Correction(anchor, trim(shown), sic, self._para))
+        return self.correction_mark(anchor, shown)
+
+    def correction_mark(self, anchor: str, shown: list) -> list:
+        """The corrected reading in the text, anchored for its textual note's locator."""
         return [Span(attr(anchor, ["corr"]), shown)]
 
     # back matter
@@ -1076,7 +1089,7 @@ class Book:
             # the apparatus convention: lemma] variant, with the witness's name in italics
             line = self.correction_locator(c) + [Space()] + c.corr + [Str("]"), Space()] + \
                 self.text_run(c.sic) + [Space(), Emph([Str("source")])]
-            items.append([Plain(line)])
+            items.append([Plain([Span(attr(textual_note_id(c.anchor), ["textual-note"]), line)])])
         return [Div(attr("", ["apparatus"]), [BulletList(items)])]
 
     def works_cited(self) -> list:
@@ -1345,8 +1358,21 @@ class EpubBook(Book):
     target = "epub"
 
     def unit_number_separator(self) -> list:
-        """A space after the paragraph number: read aloud or copied, it must not run into the text."""
+        """A space after the paragraph number: copied, it must not run into the text."""
         return [Space()]
+
+    def unit_number(self, n: str) -> list:
+        """The paragraph number, hidden from screen readers: read aloud before the first words it ran
+        into the note calls' numbers ("5 On several occasions … 1903 7"). The unit's anchor and its
+        data-n still carry it, and the index and contents cite it."""
+        return [Span(attr("", ["pn"], aria_hidden="true"), [Str(n)])]
+
+    def correction_mark(self, anchor: str, shown: list) -> list:
+        """The corrected reading, marked and linked to its textual note (whose locator links back):
+        the reader sees that the words are the editors' and can read what the source has."""
+        if any(node["t"] in ("Link", "RawInline") for node in shown):  # a link may not hold a link
+            return super().correction_mark(anchor, shown)
+        return [Link(shown, f"#{textual_note_id(anchor)}", attr(anchor, ["corr"]))]
 
     def numbers_note(self) -> str:
         return ("The small number that begins each paragraph is the one the TEI text and the print "
@@ -1358,15 +1384,17 @@ class EpubBook(Book):
         body = self.note_content(el)
         self._pending += self.note_aside(ident, n, body, classes)
         sign = html.escape(n)
-        return [RawInline(
-            f'<a epub:type="noteref" role="doc-noteref" id="{ident}-ref" href="#{ident}">{sign}</a>')]
+        return [RawInline(f'<a epub:type="noteref" role="doc-noteref" id="{ident}-ref" href="#{ident}">'
+                          f'<sup>{sign}</sup></a>')]
 
     def note_aside(self, ident: str, n: str, body: list, classes: list[str] = ()) -> list:
-        """The note itself: `<aside epub:type="footnote">`, number linking back to the call."""
+        """The note itself: `<aside epub:type="footnote">`, its number a back-link to the call, typed
+        `backlink` so that reading systems (and Standard Ebooks' readers) know it for one."""
         cls = f' class="{" ".join(classes)}"' if classes else ""
         return [
             RawBlock(f'<aside epub:type="footnote" role="doc-footnote" id="{ident}"{cls}>'),
-            Para([RawInline(f'<a href="#{ident}-ref" role="doc-backlink">{html.escape(n)}.</a>'), Space()] + body),
+            Para([RawInline(f'<a href="#{ident}-ref" epub:type="backlink" role="doc-backlink">'
+                            f'{html.escape(n)}.</a>'), Space()] + body),
             RawBlock("</aside>"),
         ]
 
