@@ -16,7 +16,7 @@ from pathlib import Path
 from lxml import etree
 
 from . import spans
-from .editorial import Where, check_keys, load_yaml, where
+from .editorial import GENERATED_ID, ID, Where, check_keys, load_yaml, where
 from .tei import el, sub
 
 #: `lines` and `draft` come from `edition names --draft` (edition/draft.py): where the forms occur, not yet checked
@@ -29,7 +29,8 @@ PLACE_KEYS = {"id": str, "type": str, "index": str, "about": str, "forms": list,
 AUTHORITIES = ("wikidata", "viaf", "gnd", "lc", "isni")
 WORK_KEYS = {"id": str, "author": str, "editor": str, "title": str, "date": int, "place": str,
              "publisher": str, "edition": str, "note": str, "match": list}
-ID = re.compile(r"^[a-z][a-z0-9-]*$")
+#: Years a register gives (TEI @when, four digits): birth and death, founding, publication.
+YEAR_KEYS = ("born", "died", "founded", "dissolved", "date")
 TAG = {"person": "persName", "place": "placeName", "org": "orgName"}
 
 
@@ -86,6 +87,12 @@ def load_registers(folder: Path) -> Registers:
             ident = entry["id"]
             if not ID.match(ident):
                 raise where(path, entry, "id").error(f"id '{ident}' must be lowercase letters, digits and hyphens")
+            if GENERATED_ID.match(ident):
+                raise where(path, entry, "id").error(f"id '{ident}' is one the build gives its own elements "
+                                                     "(p1, s1, fn1, n-…, e-…, author, editors …) — choose another")
+            for key in YEAR_KEYS:
+                if key in entry and not 1 <= entry[key] <= 9999:
+                    raise where(path, entry, key).error(f"'{key}' {entry[key]} is not a year from 1 to 9999")
             if ident in registers.entities:
                 other = registers.entities[ident].where
                 raise where(path, entry, "id").error(f"duplicate id '{ident}' (first at {other.path}:{other.line})")
