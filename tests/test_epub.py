@@ -258,9 +258,11 @@ def test_chapters_split_at_sections_in_toc_order(root, book):
 
 
 def test_front_matter_and_landmarks(book):
-    cover, title_page = book.spine[:2]
+    cover, title_page, imprint = book.spine[:3]
     assert book.xhtml(title_page).xpath("//h:section[@e:type='titlepage']", namespaces=H)
-    assert book.xhtml(title_page).xpath("//h:section[@e:type='imprint']//h:p", namespaces=H)
+    # the imprint in a file of its own: no reader shows it on the title page's screen
+    assert not book.xhtml(title_page).xpath("//h:section[@e:type='imprint']", namespaces=H)
+    assert book.xhtml(imprint).xpath("//h:section[@e:type='imprint']//h:p", namespaces=H)
     nav_name = next(book.path(i.get("href")) for i in book.items.values() if "nav" in (i.get("properties") or ""))
     links = book.xhtml(nav_name).xpath("//h:nav[@e:type='landmarks']//h:a", namespaces=H)
     kinds = [a.get(EPUB_TYPE) for a in links]
@@ -482,6 +484,55 @@ def test_metadata_from_the_header(root, book):
     assert header.xpath("string(.//t:sourceDesc//t:ptr/@target)", namespaces=NS) in source
     unique = book.opf.get("unique-identifier")
     assert book.opf.xpath(f"//dc:identifier[@id='{unique}']/text()", namespaces=OPF) == [book_identifier(root)]
+
+
+NCX = {"n": "http://www.daisy.org/z3986/2005/ncx/"}
+
+
+def assert_package_metadata_complete(book: Book) -> None:
+    """What a catalogue and a reading system read from the package: a description, the title and
+    each author sorted (`file-as`), no vocabulary declared and unused, an NCX with one title per
+    entry and its real depth, contents entries that open a chapter without a fragment."""
+    assert book.dc("description") and book.dc("publisher") and book.dc("subject")
+    for el in book.opf.xpath("//o:metadata/dc:title[1] | //o:metadata/dc:creator", namespaces=OPF):
+        assert book.opf.xpath(f"//o:meta[@refines='#{el.get('id')}'][@property='file-as']/text()",
+                              namespaces=OPF), f"no file-as for {el.text}"
+    for name in re.findall(r"(\S+):\s", book.opf.get("prefix") or ""):
+        assert book.opf.xpath(f"//o:metadata/*[starts-with(@property, '{name}:')]", namespaces=OPF), name
+    for name in book.documents:
+        doc = book.xhtml(name)
+        if doc.get("{http://www.idpf.org/2007/ops}prefix"):
+            assert any("z3998:" in (el.get(EPUB_TYPE) or "") for el in doc.iter() if isinstance(el.tag, str)), \
+                f"{name} declares z3998 and never uses it"
+    ncx_name = book.path(book.opf.xpath("//o:item[@media-type='application/x-dtbncx+xml']/@href",
+                                        namespaces=OPF)[0])
+    ncx = etree.fromstring(book.zip.read(ncx_name))
+    labels = ncx.xpath("//n:navPoint/n:navLabel/n:text/text()", namespaces=NCX)
+    assert len(labels) == len(set(labels)), f"NCX titles repeat: {labels}"
+    depth = max(len(p.xpath("ancestor-or-self::n:navPoint", namespaces=NCX))
+                for p in ncx.xpath("//n:navPoint", namespaces=NCX))
+    assert ncx.xpath("string(//n:meta[@name='dtb:depth']/@content)", namespaces=NCX) == str(depth)
+    nav_name = next(book.path(i.get("href")) for i in book.items.values() if "nav" in (i.get("properties") or ""))
+    links = [(nav_name, a.get("href")) for a in book.xhtml(nav_name).xpath("//h:nav[@e:type='toc']//h:a",
+                                                                             namespaces=H)]
+    links += [(ncx_name, c) for c in ncx.xpath("//n:content/@src", namespaces=NCX)]
+    for source, href in links:
+        target = resolve(book, source, href)
+        assert target is not None, href
+        if target is not True:  # a fragment: only where text of the file comes before it
+            page = book.xhtml(book.path(href.split("#")[0], relative_to=source))
+            before = page.find("h:body", H).xpath(f".//text()[following::*[@id='{target.get('id')}']]"
+                                                  f"[not(ancestor::*[@id='{target.get('id')}'])]", namespaces=H)
+            assert "".join(before).strip(), f"{source}: {href} opens its file, but with a fragment"
+
+
+def test_package_metadata_complete(book):
+    assert_package_metadata_complete(book)
+
+
+def test_seed_package_metadata_complete(seed_book):
+    assert_package_metadata_complete(seed_book)
+    assert seed_book.opf.xpath("//o:meta[@property='file-as']/text()", namespaces=OPF)[1] == "Woods, Alan"
 
 
 def test_accessibility_metadata(book):

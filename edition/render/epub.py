@@ -72,6 +72,8 @@ class BookInfo:
     rights_url: str | None = None
     source: str | None = None
     subjects: tuple[str, ...] = field(default=())
+    authors_file_as: tuple[str, ...] = ()  # each author as a catalogue sorts them ("Woods, Alan")
+    description: str | None = None         # dc:description: what the book is, in one sentence
 
 
 # --- the teiHeader --------------------------------------------------------------------------------
@@ -140,6 +142,8 @@ def book_info(tei_root: etree._Element) -> BookInfo:
     editors = tuple(t for t in (_text(e) for e in header.xpath(
         "t:fileDesc/t:titleStmt/t:editor", namespaces=NS)) if t)
     licence = _first(header, "t:fileDesc/t:publicationStmt/t:availability/t:licence")
+    author_elements = [a for a in header.xpath("t:fileDesc/t:titleStmt/t:author", namespaces=NS) if _text(a)]
+    source_year = str(_first(header, "t:fileDesc/t:sourceDesc/t:bibl/t:date/@when") or "")[:4]
     return BookInfo(
         title=title,
         lang=str(lang),
@@ -155,7 +159,38 @@ def book_info(tei_root: etree._Element) -> BookInfo:
         source=_source_citation(_first(header, "t:fileDesc/t:sourceDesc/t:bibl")),
         subjects=tuple(t for t in (_text(k) for k in header.xpath(
             "t:profileDesc/t:textClass/t:keywords/t:term", namespaces=NS)) if t),
+        authors_file_as=tuple(author_file_as(tei_root, a) for a in author_elements),
+        description=book_description(title, authors, editors, source_year),
     )
+
+
+def author_file_as(tei_root: etree._Element, author: etree._Element) -> str:
+    """How a catalogue sorts an author: the register's index form when the header points at an entry
+    ("Lenin, Vladimir Ilyich"), else the name inverted at its last word ("Alan Woods" → "Woods, Alan")."""
+    for ref in author.xpath("@ref | .//@ref", namespaces=NS):
+        entry = tei_root.xpath(f"//t:standOff//*[@xml:id='{ref.lstrip('#')}']/t:persName[@type='index']",
+                               namespaces=NS)
+        if entry:
+            return _text(entry[0]) or ""
+    name = _text(author) or ""
+    if "," in name or " " not in name:
+        return name
+    first, last = name.rsplit(" ", 1)
+    return f"{last}, {first}"
+
+
+def title_file_as(title: str) -> str:
+    """The title as a catalogue sorts it: without a leading article."""
+    return re.sub(r"^(The|A|An)\s+", "", title)
+
+
+def book_description(title: str, authors: tuple[str, ...], editors: tuple[str, ...], year: str) -> str:
+    """dc:description: which text, by whom and when, and what the edition adds to it."""
+    work = f"\u201c{title}\u201d" + (f" ({year})" if year else "")
+    by = f" by {' and '.join(authors)}" if authors else ""
+    edited = f", edited by {' and '.join(editors)}" if editors else ""
+    return (f"A critical edition of {work}{by}{edited}: the text with its paragraphs numbered, "
+            "editorial notes, textual notes, works cited, and indexes of persons, places and bodies.")
 
 
 def modified_time(info: BookInfo) -> dt.datetime:
@@ -331,7 +366,7 @@ def _dublin_core_xml(info: BookInfo) -> bytes:
     """What pandoc's metadata fields cannot carry (publisher, source), as --epub-metadata XML."""
     dc = "{%s}" % DC_NS
     root = etree.Element("metadata", nsmap={"dc": DC_NS})
-    for name, value in (("publisher", info.publisher), ("source", info.source)):
+    for name, value in (("publisher", info.publisher), ("source", info.source), ("description", info.description)):
         if value:
             etree.SubElement(root, dc + name).text = value
     return b"".join(etree.tostring(child, encoding="utf-8") + b"\n" for child in root)
@@ -542,18 +577,129 @@ def finish_epub(epub: bytes, info: BookInfo, cover: bytes) -> bytes:
         lang=_attr(info.lang), alt=_attr(typography.normalise(cover_alt(info), lang=info.lang))).encode()
     opf = etree.fromstring(files[opf_name])
     _complete_opf(opf, info)
+    _imprint_apart(files, opf, base)
+    etree.indent(opf, space="  ")
     files[opf_name] = etree.tostring(opf, xml_declaration=True, encoding="UTF-8")
     stylesheet = base + opf.xpath("//o:manifest/o:item[@media-type='text/css']/@href", namespaces={"o": OPF_NS})[0]
     files[stylesheet] = (STYLES / "epub.css").read_bytes()  # a sandboxed pandoc reads no --css
     spine = _spine(opf, base)
     for name in spine:
-        files[name] = _index_semantics(_title_page(files[name]))
+        files[name] = _without_unused_vocabulary(_index_semantics(_title_page(files[name])))
     nav_name = base + opf.xpath("//o:manifest/o:item[contains(concat(' ', @properties, ' '), ' nav ')]/@href",
                                 namespaces={"o": OPF_NS})[0]
     files[nav_name] = _landmarks(_toc_on_one_line(files[nav_name]), files, spine, nav_name)
+    files[nav_name] = _toc_without_fragments(files[nav_name], nav_name, files)
+    ncx = opf.xpath("//o:manifest/o:item[@media-type='application/x-dtbncx+xml']/@href", namespaces={"o": OPF_NS})
+    if ncx:
+        files[base + ncx[0]] = _ncx(files[base + ncx[0]], base + ncx[0], files)
     order = ["mimetype", "META-INF/container.xml", opf_name]
     names = order + [n for n in files if n not in order]
     return _zip(files, names, modified_time(info))
+
+
+IMPRINT_XHTML = "text/imprint.xhtml"
+
+
+def _imprint_apart(files: dict[str, bytes], opf: etree._Element, base: str) -> None:
+    """The imprint in a file of its own after the title page: pandoc's template puts it in the title
+    page's file, where epub.js and others show it on the title page's screen."""
+    ns = {"o": OPF_NS, "h": XHTML_NS, "e": EPUB_NS}
+    item = opf.xpath("//o:manifest/o:item[@id='title_page_xhtml']", namespaces=ns)
+    if not item:
+        return
+    title_name = base + item[0].get("href")
+    page = etree.fromstring(files[title_name])
+    found = page.xpath("//h:section[@e:type='imprint']", namespaces=ns)
+    if not found:
+        return
+    imprint = found[0]
+    body = imprint.getparent()
+    body.remove(imprint)
+    files[title_name] = etree.tostring(page, xml_declaration=True, encoding="UTF-8", doctype="<!DOCTYPE html>")
+    for child in list(body):
+        body.remove(child)
+    body.append(imprint)
+    imprint.tail = "\n"
+    page.find(f"{{{XHTML_NS}}}head/{{{XHTML_NS}}}title").text = "Imprint"
+    files[base + IMPRINT_XHTML] = etree.tostring(page, xml_declaration=True, encoding="UTF-8",
+                                                 doctype="<!DOCTYPE html>")
+    o = "{%s}" % OPF_NS
+    item[0].addnext(etree.Element(o + "item", id="imprint_xhtml", href=IMPRINT_XHTML,
+                                  **{"media-type": "application/xhtml+xml"}))
+    itemref = opf.xpath("//o:spine/o:itemref[@idref='title_page_xhtml']", namespaces=ns)[0]
+    itemref.addnext(etree.Element(o + "itemref", idref="imprint_xhtml"))
+
+
+def _without_unused_vocabulary(xhtml: bytes) -> bytes:
+    """A page without the `z3998:` prefix declaration when none of its epub:type values uses it."""
+    doc = etree.fromstring(xhtml)
+    prefix = f"{{{EPUB_NS}}}prefix"
+    if doc.get(prefix) is None or any(
+            "z3998:" in (el.get(f"{{{EPUB_NS}}}type") or "") for el in doc.iter() if isinstance(el.tag, str)):
+        return xhtml
+    del doc.attrib[prefix]
+    return etree.tostring(doc, xml_declaration=True, encoding="UTF-8", doctype="<!DOCTYPE html>")
+
+
+def _starts_its_file(files: dict[str, bytes], name: str, fragment: str) -> bool:
+    """Whether the element `fragment` of page `name` comes before any of its text: a link to it is a
+    link to the file (Kobo opens a link with a fragment as a pop-up when it guesses a note)."""
+    if name not in files:
+        return False
+    doc = etree.fromstring(files[name])
+    target = doc.xpath(f"//*[@id='{fragment}']")
+    body = doc.find(f"{{{XHTML_NS}}}body")
+    if not target or body is None:
+        return False
+    ancestors = set(target[0].iterancestors())
+    for node in body.iter():
+        if node is target[0]:
+            return True
+        if not isinstance(node.tag, str):
+            continue
+        if (node.text or "").strip() or (node not in ancestors and (node.tail or "").strip()):
+            return False
+    return False
+
+
+def _unfragment(href: str, source: str, files: dict[str, bytes]) -> str:
+    """`href` without its fragment when the fragment's element starts its file."""
+    path, _, fragment = href.partition("#")
+    folder = source.rsplit("/", 1)[0] + "/" if "/" in source else ""
+    if fragment and path and _starts_its_file(files, os.path.normpath(folder + path), fragment):
+        return path
+    return href
+
+
+def _toc_without_fragments(nav: bytes, nav_name: str, files: dict[str, bytes]) -> bytes:
+    """Contents entries that open a chapter link to its file, not to a fragment of it."""
+    doc = etree.fromstring(nav)
+    for a in doc.xpath("//h:nav[@e:type='toc']//h:a[@href]", namespaces={"h": XHTML_NS, "e": EPUB_NS}):
+        a.set("href", _unfragment(a.get("href"), nav_name, files))
+    return etree.tostring(doc, xml_declaration=True, encoding="UTF-8", doctype="<!DOCTYPE html>")
+
+
+NCX_NS = "http://www.daisy.org/z3986/2005/ncx/"
+
+
+def _ncx(ncx: bytes, ncx_name: str, files: dict[str, bytes]) -> bytes:
+    """The EPUB 2 table of contents made right: the title page's entry called so (pandoc gives it the
+    book's title, which the text's first entry has too), the depth it really has, and no fragment
+    where an entry opens its file."""
+    doc = etree.fromstring(ncx)
+    ns = {"n": NCX_NS}
+    points = doc.xpath("//n:navPoint", namespaces=ns)
+    for point in points:
+        src = point.find(f"{{{NCX_NS}}}content")
+        if src is not None:
+            src.set("src", _unfragment(src.get("src"), ncx_name, files))
+            label = point.find(f"{{{NCX_NS}}}navLabel/{{{NCX_NS}}}text")
+            if src.get("src").endswith("title_page.xhtml") and label is not None:
+                label.text = LANDMARK_LABELS["titlepage"]
+    depth = max((len(p.xpath("ancestor-or-self::n:navPoint", namespaces=ns)) for p in points), default=1)
+    for meta in doc.xpath("//n:head/n:meta[@name='dtb:depth']", namespaces=ns):
+        meta.set("content", str(depth))
+    return etree.tostring(doc, xml_declaration=True, encoding="UTF-8")
 
 
 def _attr(text: str) -> str:
@@ -598,7 +744,39 @@ def _complete_opf(opf: etree._Element, info: BookInfo) -> None:
     guide = opf.find(o + "guide")
     if guide is not None:
         opf.remove(guide)
+    _file_as(metadata, info)
+    _without_unused_prefixes(opf)
     etree.indent(opf, space="  ")
+
+
+def _file_as(metadata: etree._Element, info: BookInfo) -> None:
+    """`file-as` for the title and each author, so that a library sorts "Woods, Alan" under W."""
+    o = "{%s}" % OPF_NS
+    ns = {"o": OPF_NS, "dc": DC_NS}
+    pairs = [(el, title_file_as(info.title)) for el in metadata.xpath("dc:title[1]", namespaces=ns)]
+    creators = metadata.xpath("dc:creator", namespaces=ns)
+    pairs += list(zip(creators, info.authors_file_as))
+    for el, value in pairs:
+        if not el.get("id"):
+            continue
+        meta = etree.Element(o + "meta", refines=f"#{el.get('id')}", property="file-as")
+        meta.text = value
+        following = el.getnext()  # after the element and the refinements pandoc wrote for it
+        while following is not None and following.get("refines") == f"#{el.get('id')}":
+            el, following = following, following.getnext()
+        el.addnext(meta)
+
+
+def _without_unused_prefixes(opf: etree._Element) -> None:
+    """The package's `prefix` without vocabularies no property uses (pandoc declares `ibooks:`)."""
+    declared = re.findall(r"(\S+):\s+(\S+)", opf.get("prefix") or "")
+    used = {value.split(":", 1)[0] for el in opf.iter() if isinstance(el.tag, str)
+            for key in ("property", "rel", "scheme") for value in [el.get(key) or ""] if ":" in value}
+    kept = " ".join(f"{name}: {uri}" for name, uri in declared if name in used)
+    if kept:
+        opf.set("prefix", kept)
+    elif "prefix" in opf.attrib:
+        del opf.attrib["prefix"]
 
 
 def _without_opf_prefix(metadata: etree._Element) -> etree._Element:
@@ -677,9 +855,11 @@ def _toc_on_one_line(nav: bytes) -> bytes:
     """The contents without the line breaks of headings set over several lines ("II.<br/>PROLETARIANS"):
     pandoc copies a heading's inlines into its entry; an entry reads as one line, as in print."""
     doc = etree.fromstring(nav)
+    for span in doc.xpath("//h:nav//h:a//h:span[@id]", namespaces={"h": XHTML_NS}):
+        del span.attrib["id"]  # a heading's index anchors, copied by pandoc: the text's, not the contents'
     breaks = doc.xpath("//h:nav//h:a//h:br", namespaces={"h": XHTML_NS})
     if not breaks:
-        return nav
+        return etree.tostring(doc, xml_declaration=True, encoding="UTF-8", doctype="<!DOCTYPE html>")
     for br in breaks:
         parent, previous = br.getparent(), br.getprevious()
         tail = " " + (br.tail or "").lstrip()
