@@ -64,7 +64,6 @@ class Inline:
         last: etree._Element | None = parent[-1] if len(parent) else None
 
         def put(chunk: str) -> None:
-            nonlocal last
             if not chunk:
                 return
             if last is None:

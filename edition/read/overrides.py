@@ -26,10 +26,7 @@ class Overrides:
 
     def says(self, key: str, piece: Piece) -> bool:
         """Does the editor list this piece under `key`?"""
-        wanted = self.structure.get(key) or []
-        text = piece.text.strip()
-        first = piece.lines[0].content
-        return any(_matches(entry, piece) for entry in wanted)
+        return any(_matches(entry, piece) for entry in self.structure.get(key) or [])
 
     def decide(self, kind: str, piece: Piece) -> bool | None:
         """True or False where the editor has said so for this kind, None where the reader guesses."""

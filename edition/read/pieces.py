@@ -45,8 +45,7 @@ class Piece:
     """A candidate unit: one or more consecutive lines of one block."""
     lines: list[Line]
     block: int                     # index of its block
-    text: str = ""                 # the source from its first to its last character (set by `cut`)
-    kind: str | None = None        # what the rules decided (see read/items.py)
+    text: str = ""                 # the source from its first to its last character (set by `layout`)
 
     @property
     def start(self) -> int:
@@ -79,10 +78,6 @@ class Layout:
     wrapped: bool           # are its paragraphs hard-wrapped (most downloaded texts are)?
     body_indent: int        # the indentation of ordinary paragraphs
     first_indent: int       # … and of their first lines, where the text indents them
-
-    def follows_blank(self, k: int) -> bool:
-        """Is piece k the first of its block (a blank line before it)?"""
-        return k == 0 or self.pieces[k - 1].block != self.pieces[k].block
 
     def indented(self, piece: Piece) -> bool:
         """Set in from the margin of ordinary paragraphs (a block quotation by layout). A one-line

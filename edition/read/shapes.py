@@ -46,10 +46,6 @@ def core(text: str) -> str:
     return text.strip().strip(OPEN_QUOTES + CLOSE_QUOTES + "_*").strip()
 
 
-def words(text: str) -> list[str]:
-    return core(text).split()
-
-
 def is_roman(word: str) -> bool:
     return bool(ROMAN.match(word.rstrip(".")))
 

@@ -154,7 +154,8 @@ def read_epigraph(r: Reading, k: int, after_heading: bool = False) -> int:
         return _epigraph(r, block, None, nxt)
     if nxt < len(pieces) and r.free(nxt) and len(pieces[nxt].text) < 80 and \
             (shapes.attribution_like(pieces[nxt].text)
-             or pieces[nxt].indent > piece.indent and len(pieces[nxt].words) <= 12 and not candidate_quoted(pieces[nxt])):
+             or pieces[nxt].indent > piece.indent and len(pieces[nxt].words) <= 12
+             and pieces[nxt].text[:1] not in OPEN_QUOTES):
         return _epigraph(r, block, pieces[nxt], nxt + 1)
     # no source: a passage set in before the text, or one of several epigraphs
     set_in = r.layout.indented(piece)
@@ -162,10 +163,6 @@ def read_epigraph(r: Reading, k: int, after_heading: bool = False) -> int:
             or len(text) <= 200 and nxt < len(pieces) and candidate(r, nxt):
         return _epigraph(r, block, None, nxt)
     return k
-
-
-def candidate_quoted(piece: Piece) -> bool:
-    return piece.text[:1] in OPEN_QUOTES
 
 
 def _epigraph(r: Reading, block: list[Piece], attribution: Piece | None, after: int) -> int:
