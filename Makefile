@@ -46,7 +46,12 @@ ACE := tools/ace/node_modules/.bin/ace-cli
 $(ACE): tools/setup-ace.sh
 	sh tools/setup-ace.sh
 
-test: $(SETUP) $(ACE)
+CALIBRE := $(VENV)/.calibre-done
+$(CALIBRE): tools/setup-calibre.sh | $(SETUP)
+	sh tools/setup-calibre.sh
+	touch $@
+
+test: $(SETUP) $(ACE) $(CALIBRE)
 	$(BIN)/pytest -q
 
 bench: $(SETUP)
