@@ -17,7 +17,7 @@ from . import spans
 from .editorial import Editorial, Where
 from .errors import warn
 from .names import Registers, Tagger, phrase_pattern, standoff_entries, tag_names
-from .tei import T, XML_ID, el, sub
+from .tei import T, XML_ID, XML_LANG, el, local, sub
 
 MARKUP = re.compile(r"\{(i|ref):([^{}]*)\}")
 
@@ -129,6 +129,43 @@ def tag_titles(doc: spans.Concordance, registers: Registers) -> set[str]:
                 used.add(work.id)
             doc.edited(i)
     return used
+
+
+def tag_foreign(text_el: etree._Element, editorial: Editorial) -> None:
+    """foreign[@xml:lang] around every occurrence of a phrase of the YAML's `foreign:` list — in the
+    text, the editors' notes and their preface — so that the editions set it in italics and tell a
+    screen reader its language. A phrase that is a whole title ({i:Die Neue Zeit}) gives the title
+    its language instead of a second italic inside it. A phrase found nowhere is an error."""
+    items = editorial.get("foreign") or []
+    if not items:
+        return
+    places = spans.units(text_el) + [n for n in text_el.iter(T + "note") if n.get("type") == "editorial"]
+    for item in items:
+        pattern = re.compile(phrase_pattern(item["phrase"]))
+        found = 0
+        for place in places:
+            for match in reversed(list(pattern.finditer(spans.View(place).text))):
+                view = spans.View(place)  # fresh: each edit makes the last one stale
+                pair = view.common(match.start(), match.end())
+                if pair and local(pair[0].parent) == "title" and pair[0].index == pair[1].index \
+                        and (_whole_text(pair[0], match)):
+                    pair[0].parent.set(XML_LANG, item["lang"])
+                    found += 1
+                elif spans.wrap(view, match.start(), match.end(), el("foreign", xml_lang=item["lang"])) or \
+                        spans.wrap(view, match.start(), match.end(), el("foreign", xml_lang=item["lang"]),
+                                   deepest=False):  # around a name: "in the pages of Pravda"
+                    found += 1
+        if not found:
+            raise editorial.where(item, "phrase").error(
+                f'foreign phrase "{item["phrase"]}" not found in the text, the notes or the preface '
+                "— copy it exactly as written there")
+
+
+def _whole_text(run: spans.Run, match: re.Match) -> bool:
+    """Whether a match is the whole text of the element its run belongs to (a title, say)."""
+    parent = run.parent
+    return not run.is_tail and match.start() == run.start and match.end() == run.start + run.length \
+        and len(parent) == 0
 
 
 def note_content(node: etree._Element, text: str, registers: Registers, where) -> set[str]:
@@ -256,6 +293,7 @@ def apply(root: etree._Element, editorial: Editorial, registers: Registers) -> N
     notes_after_citations(text_el)
     number_notes(text_el)
     used |= add_preface(text_el, editorial, registers)
+    tag_foreign(text_el, editorial)
     used |= author_entry(root, editorial, registers)
     stand_off = standoff_entries(registers, used)
     emendation_reasons(stand_off, reasons)

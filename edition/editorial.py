@@ -212,7 +212,7 @@ TEXT_KEYS: dict[str, type | tuple] = {
     "title": str, "subtitle": str, "author": dict, "date": (dt.date, str), "language": str,
     "source": dict, "edition": str, "editors": str, "publisher": str, "licence": str,
     "keywords": list, "structure": dict, "notes": list, "emendations": list, "works": list,
-    "preface": dict,
+    "preface": dict, "foreign": list,
 }
 AUTHOR_KEYS = {"name": str, "id": str, "initials": str, "evidence": str}
 #: The editors' preface: their conventions, in front of the text (the notes' small markup).
@@ -238,6 +238,8 @@ ID = re.compile(r"^[a-z][a-z0-9-]*$")
 GENERATED_ID = re.compile(r"^(?:[a-z]{1,2}\d+|[ne]-.+|letters-\d+|author|editors|.+-(?:call|ref))$")
 NOTE_KEYS = {"at": str, "occurrence": int, "text": str, "id": str}
 EMENDATION_KEYS = {"sic": str, "corr": str, "reason": str, "occurrence": int, "id": str}
+#: A word or phrase in another language, as the text or the notes write it, and its language tag.
+FOREIGN_KEYS = {"phrase": str, "lang": str}
 
 
 @dataclass
@@ -270,7 +272,8 @@ def load_editorial(path: Path | None) -> Editorial:
         if key in data:
             check_keys(path, data[key], keys, required, what=key)
     entries = (("notes", NOTE_KEYS, ("at", "text"), ("at", "text")),
-               ("emendations", EMENDATION_KEYS, ("sic", "corr", "reason"), ("sic", "reason")))
+               ("emendations", EMENDATION_KEYS, ("sic", "corr", "reason"), ("sic", "reason")),
+               ("foreign", FOREIGN_KEYS, ("phrase", "lang"), ("phrase", "lang")))
     for key, keys, required, filled in entries:  # filled: must hold more than blanks
         for item in data.get(key, []):
             check_keys(path, item, keys, required, what=f"an entry of '{key}'")
@@ -287,6 +290,10 @@ def load_editorial(path: Path | None) -> Editorial:
     if author_id is not None and not XML_NAME.match(author_id):
         raise where(path, data["author"], "id").error(
             f"author id '{author_id}' must be one word of letters, digits and hyphens (the person's register id)")
+    for item in data.get("foreign") or []:
+        if not LANGUAGE.match(item["lang"]):
+            raise where(path, item, "lang").error(
+                f"lang '{item['lang']}' is not a language tag — write e.g. ru-Latn (Russian in Latin letters), de, fr")
     if "language" in data and not LANGUAGE.match(data["language"]):
         raise where(path, data, "language").error(
             f"language '{data['language']}' is not a language tag — write e.g. en, en-GB, de")

@@ -109,16 +109,17 @@ PHRASE = {"gap", "supplied", "persName", "placeName", "orgName", "choice"}
 PHRASE_ONLY = {"supplied", "persName", "placeName", "orgName", "sic", "corr", "title", "gap"}
 
 
-def wrap(view: View, start: int, end: int, new: etree._Element) -> bool:
+def wrap(view: View, start: int, end: int, new: etree._Element, deepest: bool = True) -> bool:
     """Move the view's range [start, end) into `new`, in place; False (and nothing changed) if
     it crosses a boundary or would put an element where the TEI profile does not allow it.
-    The view is stale afterwards: make a new one before the next edit."""
-    pair = view.common(start, end)
+    `deepest=False` wraps at the shallowest level the range allows (around a name it is exactly,
+    rather than inside it). The view is stale afterwards: make a new one before the next edit."""
+    pair = view.common(start, end, deepest)
     if pair is None:
         return False
     a, b = pair
     parent = a.parent
-    if local(new) == "title" and local(parent) in PHRASE_ONLY:
+    if local(new) in ("title", "foreign") and local(parent) in PHRASE_ONLY:
         return False
     if any(local(child) not in PHRASE for child in list(parent)[a.index:b.index]):
         return False

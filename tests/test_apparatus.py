@@ -325,3 +325,39 @@ def test_an_authority_outside_the_list_is_refused_at_its_line(tmp_path):
     with pytest.raises(InputError) as err:
         text_to_tei(Text.from_path(source))
     assert err.value.path.endswith("persons.yaml") and err.value.line == 4 and "idno" in err.value.message
+
+
+def test_foreign_phrases_carry_their_language(tmp_path):
+    """The YAML's foreign: list (issue 15 point 2): foreign[@xml:lang] in the text and the notes, around
+    a name where the phrase is one; a whole title takes the language itself; the source is unchanged."""
+    source = make(tmp_path, """\
+        foreign:
+          - {phrase: fait d'accompli, lang: fr}
+          - {phrase: Pravda, lang: ru-Latn}
+          - {phrase: praktik, lang: ru-Latn}
+          - {phrase: Trotsky, lang: ru-Latn}
+        notes:
+          - at: second
+            text: "{i:Pravda} called him a praktik."
+        """)
+    root = text_to_tei(Text.from_path(source))
+    foreign = root.xpath("//t:text//t:foreign", namespaces=NS)
+    assert [(f.get(tei.XML_LANG), tei.diplomatic(f)) for f in foreign] == [
+        ("ru-Latn", "Trotsky"), ("fr", "fait d'accompli"), ("ru-Latn", "praktik")]
+    assert foreign[0].find("t:persName", NS) is not None, "wrapped around the name, not inside it"
+    assert root.xpath("//t:note/t:title/@xml:lang", namespaces=NS) == ["ru-Latn"]
+    assert tei.diplomatic(root) == TEXT
+    assert tei.project_schema().validate(root), tei.project_schema().error_log
+
+
+@pytest.mark.parametrize("yaml_text, line, message", [
+    ("foreign:\n  - {phrase: Smolny men, lang: ru}\n", 2, 'foreign phrase "Smolny men" not found'),
+    ("foreign:\n  - {phrase: second, lang: 'not a tag'}\n", 2, "is not a language tag"),
+    ("foreign:\n  - {phrase: second}\n", 2, "lang"),
+])
+def test_foreign_errors_are_located(tmp_path, yaml_text, line, message):
+    source = make(tmp_path, yaml_text)
+    with pytest.raises(InputError) as err:
+        text_to_tei(Text.from_path(source))
+    assert err.value.path.endswith("essay.yaml") and err.value.line == line
+    assert message in err.value.message

@@ -486,6 +486,27 @@ def test_metadata_from_the_header(root, book):
     assert book.opf.xpath(f"//dc:identifier[@id='{unique}']/text()", namespaces=OPF) == [book_identifier(root)]
 
 
+def test_seed_foreign_phrases_carry_their_language(seed_book):
+    """Every phrase of the editorial layer's foreign: list, wherever the text, its notes or the preface
+    print it, stands in an element with its xml:lang (and lang), in italics (issue 15 point 2)."""
+    import yaml
+
+    from conftest import SEEDS
+    items = yaml.safe_load((SEEDS / "stalin-50-years.yaml").read_text(encoding="utf-8"))["foreign"]
+    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    docs = [seed_book.xhtml(n) for n in seed_book.spine]
+    docs = [d for d in docs if d.find("h:body", H).get(EPUB_TYPE) == "bodymatter"]
+    for item in items:
+        phrase = normalise(item["phrase"])
+        printed = sum(text_of(d.find("h:body", H)).count(phrase) for d in docs)
+        tagged = [el for d in docs for el in d.xpath(f"//h:body//*[@xml:lang='{item['lang']}']", namespaces=H)
+                  if phrase in text_of(el)]
+        assert printed > 0, phrase
+        assert sum(text_of(el).count(phrase) for el in tagged) == printed, f"{phrase}: not every one tagged"
+        for el in tagged:
+            assert el.get("lang") == el.get(xml_lang) and el.xpath(".//h:em", namespaces=H), phrase
+
+
 NCX = {"n": "http://www.daisy.org/z3986/2005/ncx/"}
 
 

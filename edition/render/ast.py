@@ -1018,8 +1018,10 @@ class Book:
         return [Span(attr("", ["bibl"], **kv), self.inner(el))]
 
     def title(self, el: etree._Element) -> list:
-        """A title of a work: italic."""
-        return [Emph(self.inner(el))]
+        """A title of a work: italic, in its language when the editors named one."""
+        lang = el.get(XML_LANG)
+        italic = [Emph(self.inner(el))]
+        return [Span(attr("", ["title"], lang=lang), italic)] if lang else italic
 
     def hi(self, el: etree._Element) -> list:
         """Emphasis. The underscores of `_italic_` (pre-/post-lowbar) are what the italic replaces:
@@ -1036,6 +1038,7 @@ class Book:
         raise UnknownElement(el, f"with rend={el.get('rend')!r}")
 
     def foreign(self, el: etree._Element) -> list:
+        """A word or phrase in another language: italic, its language declared."""
         lang = el.get(XML_LANG)
         return [Span(attr("", ["foreign"], **({"lang": lang} if lang else {})), [Emph(self.inner(el))])]
 

@@ -584,7 +584,7 @@ def finish_epub(epub: bytes, info: BookInfo, cover: bytes) -> bytes:
     files[stylesheet] = (STYLES / "epub.css").read_bytes()  # a sandboxed pandoc reads no --css
     spine = _spine(opf, base)
     for name in spine:
-        files[name] = _without_unused_vocabulary(_index_semantics(_title_page(files[name])))
+        files[name] = _with_xml_lang(_without_unused_vocabulary(_index_semantics(_title_page(files[name]))))
     nav_name = base + opf.xpath("//o:manifest/o:item[contains(concat(' ', @properties, ' '), ' nav ')]/@href",
                                 namespaces={"o": OPF_NS})[0]
     files[nav_name] = _landmarks(_toc_on_one_line(files[nav_name]), files, spine, nav_name)
@@ -628,6 +628,20 @@ def _imprint_apart(files: dict[str, bytes], opf: etree._Element, base: str) -> N
                                   **{"media-type": "application/xhtml+xml"}))
     itemref = opf.xpath("//o:spine/o:itemref[@idref='title_page_xhtml']", namespaces=ns)[0]
     itemref.addnext(etree.Element(o + "itemref", idref="imprint_xhtml"))
+
+
+def _with_xml_lang(xhtml: bytes) -> bytes:
+    """xml:lang beside every lang pandoc writes (a foreign phrase, a title): in XHTML the XML
+    attribute is the one that counts, and EPUB wants both, equal."""
+    doc = etree.fromstring(xhtml)
+    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    changed = False
+    for node in doc.xpath("//h:body//*[@lang][not(@xml:lang)]", namespaces={"h": XHTML_NS}):
+        node.set(xml_lang, node.get("lang"))
+        changed = True
+    if not changed:
+        return xhtml
+    return etree.tostring(doc, xml_declaration=True, encoding="UTF-8", doctype="<!DOCTYPE html>")
 
 
 def _without_unused_vocabulary(xhtml: bytes) -> bytes:
