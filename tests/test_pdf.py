@@ -92,7 +92,7 @@ def reading_words(root) -> list[str]:
             if el.tail:
                 parts.append(el.tail)
             return
-        if name == "titlePage":
+        if name == "titlePage" or name == "div" and el.get("resp") == "#editors":  # not the source's text
             if el.tail:
                 parts.append(el.tail)
             return
