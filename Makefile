@@ -46,12 +46,19 @@ ACE := tools/ace/node_modules/.bin/ace-cli
 $(ACE): tools/setup-ace.sh
 	sh tools/setup-ace.sh
 
+# the slow tier (tests/test_stylesheets.py): the TEI Stylesheets need ant and Saxon HE, their ODT is read
+# back by LibreOffice; all from Debian, the stylesheets themselves from ../shared
+STYLESHEETS := $(VENV)/.stylesheets-done
+$(STYLESHEETS): tools/setup-stylesheets.sh | $(SETUP)
+	sh tools/setup-stylesheets.sh
+	touch $@
+
 CALIBRE := $(VENV)/.calibre-done
 $(CALIBRE): tools/setup-calibre.sh | $(SETUP)
 	sh tools/setup-calibre.sh
 	touch $@
 
-test: $(SETUP) $(ACE) $(CALIBRE)
+test: $(SETUP) $(ACE) $(STYLESHEETS) $(CALIBRE)
 	$(BIN)/pytest -q
 
 bench: $(SETUP)
