@@ -275,7 +275,7 @@ def author_entry(root: etree._Element, editorial: Editorial, registers: Register
         return set()
     if any(entity.id == author_id for entity in registers.named()):
         return {author_id}
-    for name in root.iterfind(f"{T}teiHeader//{T}author/{T}persName[@ref='#{author_id}']"):
+    for name in root.iterfind(f"{T}teiHeader//{T}titleStmt/{T}author[@ref='#{author_id}']"):
         del name.attrib["ref"]
     return set()
 

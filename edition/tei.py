@@ -184,8 +184,8 @@ def build_header(meta: dict, slug: str, title: str, today: dt.date) -> etree._El
     sub(title_stmt, "title", title, type="main")
     sub(title_stmt, "title", "A critical edition", type="sub")
     if author.get("name"):
-        auth = sub(title_stmt, "author", xml_id="author")
-        sub(auth, "persName", author["name"], ref=f"#{author['id']}" if author.get("id") else None)
+        sub(title_stmt, "author", author["name"], xml_id="author",
+            ref=f"#{author['id']}" if author.get("id") else None)
     editors = meta.get("editors") or "The editors of this edition"
     sub(title_stmt, "editor", editors, xml_id="editors")
     resp_stmt = sub(title_stmt, "respStmt")
@@ -274,7 +274,8 @@ def declare_recording(header: etree._Element, text: etree._Element, digest: str 
     if used:
         tags = el("tagsDecl")
         for token in used:
-            sub(tags, "rendition", known[token], scheme="free", xml_id=f"rend-{token}")
+            # a CSS comment: the TEI Stylesheets copy every rendition into the HTML's CSS, whatever its scheme
+            sub(tags, "rendition", f"/* {known[token]} */", scheme="free", xml_id=f"rend-{token}")
         header.find(T + "encodingDesc").append(tags)
 
 
