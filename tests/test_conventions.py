@@ -1010,3 +1010,16 @@ def test_an_unannounced_list_takes_only_short_one_sentence_items():
     root = read("Title\n\nHe said it himself:\n\nThe masters will not yield. They never have, and they never will "
                 "while the men are divided.\n\nA second paragraph follows it here.\n")
     assert find(root, "text//list") == []
+
+
+def test_a_transcribers_bracketed_note_is_not_supplied_text():
+    root = read("Title\n\nThe mill stood by the river. [Illustration: The mill at Frome] It was closed in 1834.\n")
+    assert find(root, "text//supplied") == []
+
+
+def test_numbered_notes_called_by_superscript_figures():
+    root = read("Title\n\nThe mill stood by the river\u00b9 and was closed.\u00b2\n\nNOTES\n\n"
+                "1. It burnt down in 1851.\n\n2. By order of the owners.\n")
+    notes = find(root, "text/body//p/note[@place='foot']")
+    assert [n.get("n") for n in notes] == ["\u00b9", "\u00b2"]
+    assert [tei.diplomatic(n.find("t:label", NS)) for n in notes] == ["1.", "2."]

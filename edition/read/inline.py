@@ -1,8 +1,9 @@
 """The inline conventions, read inside any paragraph-level text.
 
 - `[…]`, `[...]`: an omission by the author → `gap[@reason='omitted'][@resp='#author']`.
-- `T[rotsky]`, `[Stalin's]`: letters the author supplied → `supplied` (only text with a letter in it:
-  `[1]` is a footnote marker or a reference, never supplied text).
+- `T[rotsky]`, `[Stalin's]`: letters the author supplied → `supplied` (only a few words with a
+  letter in them: `[1]` is a footnote marker or a reference, `[Illustration: …]` a transcriber's
+  note — neither is supplied text).
 - `(i.e. Lenin, AW)`: the author's interpolation, signed with their initials → `note[@place='inline']`.
 - `"…" (Source, p. 5.)`, `(… vol. 2 …)`: a parenthesised source citation → `bibl`.
 - `_word_`: the transcriber's italics → `hi[@rend='italic']`, the underscores recorded.
@@ -23,6 +24,7 @@ from .pieces import CLOSE_QUOTES
 CITATION_HINT = re.compile(r"\bpp?\.\s*\d|\bvol\.\s*\d")
 SPECIAL = re.compile(r"[\[(_]")
 SUPPLIED_MAX_CHARS = 80
+SUPPLIED_MAX_WORDS = 6     # `[Illustration: …]`, `[Transcriber's note: …]` are the transcriber's, not supplied
 CITATION_MAX_CHARS = 400   # longer parentheses are prose (and are not searched: that was quadratic)
 ITALIC_MAX_CHARS = 600
 MAX_INLINE_DEPTH = 8       # citations within citations …: deeper than this, marks stay text
@@ -108,7 +110,8 @@ class Inline:
             if inner in ("\u2026", "..."):
                 return el("gap", reason="omitted", resp="#author" if self.has_author else None,
                           rend="src-hellip" if inner == "\u2026" else "src-dots"), close + 1
-            if inner and "[" not in inner and inner.strip() == inner and any(c.isalpha() for c in inner):
+            if inner and "[" not in inner and inner.strip() == inner and any(c.isalpha() for c in inner) \
+                    and ":" not in inner and len(inner.split()) <= SUPPLIED_MAX_WORDS:
                 return el("supplied", inner, resp="#author" if self.has_author else None), close + 1
         elif ch == "(":
             close = pairs.get(i, -1)

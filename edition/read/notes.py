@@ -95,8 +95,8 @@ def read_notes(r: Reading, first: int) -> None:
     for k, (form, sign, label_end), certain in bodies:
         piece = pieces[k]
         marker = _marker_for(candidates, taken, piece, form, sign)
-        if form == "number" and _numbered_run(pieces, k):
-            continue  # one of a numbered list
+        if form == "number" and not certain and _numbered_run(pieces, k):
+            continue  # one of a numbered list (under a NOTES heading, numbered paragraphs are the notes)
         if marker is None and not (certain or form in STANDALONE):
             continue  # `(a) …`, `1. …`, `* …` are notes only when a marker calls them
         group = [piece]
@@ -122,7 +122,7 @@ def read_notes(r: Reading, first: int) -> None:
 
 
 #: The brackets of the markers that may call a note of each form (`[1]` calls `[1] …`, not `(1) …`).
-CALLED_BY = {"footnote-bracket": ("[", ""), "bracket": ("[",), "paren": ("(",), "number": ("(", "["),
+CALLED_BY = {"footnote-bracket": ("[", ""), "bracket": ("[",), "paren": ("(",), "number": ("(", "[", ""),
              "footnote-paren": ("", "("), "superscript": ("",), "sign": ("",), "": ("[", "(", "")}
 
 

@@ -41,9 +41,17 @@ RUN_IN_SALUTE = re.compile(r"^(?:my\s+|our\s+)?(?:(?:very\s+)?dear(?:est)?|sir|m
                            r"(?:[,:]\s*(?:--|\u2014)|:)(?=\s*[A-Z])", re.IGNORECASE)
 
 
+#: A footnote marker at the end of a line (`closed.²`, `work.[1]`, `over*`): not the line's punctuation.
+TRAILING_MARKER = re.compile(r"(?:[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+|\[\w{1,3}\]|\(\w{1,3}\)|[*\u2020\u2021])$")
+
+
 def core(text: str) -> str:
-    """The words of a line without quotation marks and underscores around it."""
-    return text.strip().strip(OPEN_QUOTES + CLOSE_QUOTES + "_*").strip()
+    """The words of a line without quotation marks, underscores and a footnote marker around it."""
+    t = text.strip()
+    if t[-1:] in "\u00b9\u00b2\u00b3\u2070\u2074\u2075\u2076\u2077\u2078\u2079]*\u2020\u2021" or t.endswith(")") and \
+            re.search(r"[^\s(]\(\w{1,3}\)$", t):
+        t = TRAILING_MARKER.sub("", t)
+    return t.strip(OPEN_QUOTES + CLOSE_QUOTES + "_*").strip()
 
 
 def is_roman(word: str) -> bool:
