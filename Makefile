@@ -20,7 +20,7 @@ TEI       := $(SLUGS:%=$(OUT)/%.tei.xml)
 PDF       := $(SLUGS:%=$(OUT)/%.pdf)
 EPUB      := $(SLUGS:%=$(OUT)/%.epub)
 
-.PHONY: all test bench proof clean
+.PHONY: all test check bench proof clean
 .DELETE_ON_ERROR:
 
 all: $(TEI) $(PDF) $(EPUB)
@@ -60,6 +60,10 @@ $(CALIBRE): tools/setup-calibre.sh | $(SETUP)
 
 test: $(SETUP) $(ACE) $(STYLESHEETS) $(CALIBRE)
 	$(BIN)/pytest -q
+
+# the fast tier for the edit loop: everything but the tests marked slow
+check: $(SETUP) $(ACE)
+	$(BIN)/pytest -q -m "not slow"
 
 bench: $(SETUP)
 	$(BIN)/edition bench

@@ -11,6 +11,8 @@ from pathlib import Path
 import pypdf
 import pytest
 
+pytestmark = pytest.mark.slow  # builds the seed and a long book in fresh processes
+
 from edition import bench, corpus
 
 from conftest import SEEDS

@@ -114,6 +114,7 @@ def missing_at(expected: list[str], found: int | None) -> str:
     return f"word {found} {expected[found]!r} missing; context: {' '.join(expected[max(0, found - 8):found + 3])}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_pdf_prints_every_word_each_footnote_on_its_call_page_one_title_page(built, name):
     root = etree.parse(str(built / f"{name}.tei.xml")).getroot()
@@ -132,6 +133,7 @@ def test_pdf_prints_every_word_each_footnote_on_its_call_page_one_title_page(bui
         assert ok, f"{ident}: " + missing_at(expected, miss)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_epub_passes_epubcheck_and_holds_every_word(built, name):
     root = etree.parse(str(built / f"{name}.tei.xml")).getroot()

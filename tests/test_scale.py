@@ -53,6 +53,7 @@ def test_two_megabyte_single_paragraph(tmp_path):
     assert back == text.encode("utf-8")
 
 
+@pytest.mark.slow
 def test_five_megabyte_essay_with_registers(tmp_path):
     """The seed's shapes (sections, quotations, letters, a list, citations) repeated to 5 MB,
     with the seed's registers beside it so that names are tagged at that scale too."""
@@ -96,6 +97,7 @@ def test_output_of_deep_nesting_parses_again(tmp_path):
     assert max(len(list(node.iterancestors())) for node in root.iter()) < 64
 
 
+@pytest.mark.slow
 def test_a_500_page_book_builds_every_output(tmp_path):
     """The full build of a ~500-page book (the bench's) completes: every output, the PDF at
     least 500 pages, the TEI lossless. A subprocess, as a user would run it."""
