@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import build as pipeline
 from . import tei
-from .errors import InputError, one_line
+from .errors import REPORTER, InputError, one_line
 
 
 def _formats(value: str) -> set[str]:
@@ -110,6 +110,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="edition", description="Plain-text essay → critical edition.")
     top.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
+    top.add_argument("--strict", action="store_true", help="a warning (a guess of the reader's, a citation "
+                                                            "not linked …) is an error: exit 2, nothing written")
     commands = top.add_subparsers(dest="command", required=True)
 
     build = commands.add_parser("build", help="build the editions of one or more texts")
@@ -175,6 +177,7 @@ def sigterm_unwinds():
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    REPORTER.strict = args.strict
     try:
         with sigterm_unwinds():
             return args.run(args)

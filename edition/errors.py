@@ -28,12 +28,34 @@ class InputError(Exception):
         return one_line(f"{where}: error: {self.message}")
 
 
+class Reporter:
+    """Every warning goes through here: located, at a level, counted; with `--strict` a warning is
+    an error (exit 2, nothing written), for a text whose every guess the editor has confirmed."""
+
+    LEVELS = ("note", "warning")
+
+    def __init__(self) -> None:
+        self.strict = False
+        self.counts = {level: 0 for level in self.LEVELS}
+
+    def report(self, path: str | Path | None, line: int | None, message: str, level: str = "warning") -> None:
+        if level not in self.LEVELS:
+            raise ValueError(f"no level {level!r}")
+        if self.strict and level == "warning":
+            raise InputError(path, line, None, f"{message} (--strict: confirm or correct it in the YAML)")
+        self.counts[level] += 1
+        where = str(path) if path is not None else "<input>"
+        if line is not None:
+            where += f":{line}"
+        print(one_line(f"{where}: {level}: {message}"), file=sys.stderr)
+
+
+REPORTER = Reporter()
+
+
 def warn(path: str | Path | None, line: int | None, message: str) -> None:
-    """Say which guess was made, compiler style, on stderr."""
-    where = str(path) if path is not None else "<input>"
-    if line is not None:
-        where += f":{line}"
-    print(one_line(f"{where}: warning: {message}"), file=sys.stderr)
+    """Say which guess was made, compiler style, on stderr (an error under --strict)."""
+    REPORTER.report(path, line, message, "warning")
 
 
 def one_line(text: str) -> str:

@@ -174,3 +174,19 @@ def test_a_killed_build_takes_its_workers_with_it(two_builds, tmp_path, sig):
     if sig == signal.SIGTERM:
         assert rc == 128 + signal.SIGTERM and err == "", err
         assert not list(out.glob(".*.part"))
+
+
+def test_strict_makes_a_guess_an_error_and_writes_nothing(tmp_path, capsys):
+    from edition import cli
+    from edition.errors import REPORTER
+    source = tmp_path / "t.txt"
+    source.write_text("Title\n\nIntro.\n\nWhat Now?\n\nText.\n", encoding="utf-8")
+    try:
+        assert cli.main(["--strict", "build", str(source), "--out", str(tmp_path / "out"), "--format", "tei"]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert err == [f"{source}:5: error: treated as a heading: 'What Now?' (--strict: confirm or correct it in the YAML)"]
+        assert not (tmp_path / "out").exists()
+        (tmp_path / "t.yaml").write_text("structure:\n  headings: [\"What Now?\"]\n", encoding="utf-8")
+        assert cli.main(["--strict", "build", str(source), "--out", str(tmp_path / "out"), "--format", "tei"]) == 0
+    finally:
+        REPORTER.strict = False
