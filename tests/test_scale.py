@@ -71,6 +71,8 @@ PATHOLOGICAL = {
     "unclosed-brackets": "Title\n\nSome text " + "[and more " * 20000 + "\n",
     # parentheses nested deeper than the XML parser allows (256) or Python recursion (1000)
     "nested-citations": "Title\n\n" + "A claim (see p. 1 " * 3000 + ")" * 3000 + "\n",
+    # 32,000 bare parentheses in a row: their text was joined one character at a time (82 s once)
+    "nested-parentheses": "Title\n\n" + "(" * 32000 + "x" + ")" * 32000 + "\n",
     # every paragraph ending in a colon scanned the rest of the text for its list
     "colon-introductions": "Title\n\n" + "There are two points:\n\nOne.\n\nTwo.\n\n" * 4000,
     # quoted short blocks at the end: each scanned to the end for a letter's signature

@@ -61,20 +61,25 @@ class Inline:
         self.has_author = has_author
 
     def parse(self, parent: etree._Element, start: int, end: int, depth: int = 0) -> None:
-        """Append text[start:end] to `parent` as text and inline elements."""
+        """Append text[start:end] to `parent` as text and inline elements. Text runs are gathered
+        and joined once (thousands of parentheses in a row made string-joining quadratic)."""
         text = self.text
         last: etree._Element | None = parent[-1] if len(parent) else None
+        run: list[str] = []
 
-        def put(chunk: str) -> None:
-            if not chunk:
+        def flush() -> None:
+            if not run:
                 return
+            chunk = "".join(run)
+            run.clear()
             if last is None:
                 parent.text = (parent.text or "") + chunk
             else:
                 last.tail = (last.tail or "") + chunk
 
         if depth >= MAX_INLINE_DEPTH:
-            put(text[start:end])
+            run.append(text[start:end])
+            flush()
             return
         pairs = paren_pairs(text, start, end) if "(" in text[start:end] else {}
         i = start
@@ -82,12 +87,14 @@ class Inline:
             node, after = self.element_at(i, end, pairs, depth)
             if node is None:
                 stop = self.next_mark(i + 1, end)
-                put(text[i:stop])
+                run.append(text[i:stop])
                 i = stop
                 continue
+            flush()
             parent.append(node)
             last = node
             i = after
+        flush()
 
     def next_mark(self, i: int, end: int) -> int:
         m = SPECIAL.search(self.text, i, end)
