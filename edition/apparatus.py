@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from pathlib import Path
 
 from lxml import etree
 
@@ -17,7 +18,7 @@ from . import spans
 from .editorial import Editorial, Where
 from .errors import warn
 from .names import Registers, Tagger, phrase_pattern, standoff_entries, tag_names
-from .tei import T, XML_ID, XML_LANG, el, local, sub
+from .tei import T, XML_ID, XML_LANG, diplomatic, el, local, sub
 
 MARKUP = re.compile(r"\{(i|ref):([^{}]*)\}")
 
@@ -73,9 +74,14 @@ def apply_emendations(doc: spans.Concordance, editorial: Editorial, ids: StableI
     """choice/(sic, corr) for each emendation; the reading text takes corr. Returns (id, reason)
     of each, for the apparatus in standOff."""
     reasons = []
+    done: dict[tuple, int] = {}
     for item in editorial.get("emendations") or []:
         where = editorial.where(item, "sic")
         i, start, end = find_lemma(doc, item["sic"], item.get("occurrence"), where, "emendation")
+        if (i, start, end) in done:  # a second choice would nest inside the first
+            raise where.error(f'emendation "{item["sic"]}" is given twice (first at line {done[i, start, end]}) — '
+                              "keep one")
+        done[i, start, end] = where.line
         choice = el("choice", xml_id=ids.make("e", item, "sic", where))
         reasons.append((choice.get(XML_ID), " ".join(item["reason"].split())))
         sic = el("sic")
@@ -98,20 +104,39 @@ def emendation_reasons(stand_off: etree._Element, reasons: list[tuple[str, str]]
             sub(annotations, "note", reason, type="emendation", target=f"#{ident}", resp="#editors")
 
 
-def link_citations(text_el: etree._Element, registers: Registers, path) -> set[str]:
-    """bibl[@corresp] for every citation whose text contains one of a work's `match` phrases."""
+def link_citations(text_el: etree._Element, registers: Registers, source: Path | None) -> set[str]:
+    """bibl[@corresp] for every citation whose text contains one of a work's `match` phrases; a
+    citation that matches none is reported at its line of the source (when there are works to match)."""
     works = [(w, re.compile("|".join(phrase_pattern(m) for m in w.forms))) for w in registers.works() if w.forms]
     used = set()
+    lines = SourceLines(text_el)
     for bibl in text_el.iter(T + "bibl"):
         text = spans.View(bibl).text
         best = max(((m.end() - m.start(), w) for w, p in works for m in [p.search(text)] if m),
                    key=lambda x: x[0], default=None)
         if best is None:
-            warn(path, bibl.sourceline, f"citation not linked to any work: ({text}) — add a 'match' in works.yaml")
+            if works:
+                warn(source, lines.of(bibl), f"citation not linked to any work: {text!r} — add a 'match' in works.yaml")
             continue
         bibl.set("corresp", f"#{best[1].id}")
         used.add(best[1].id)
     return used
+
+
+class SourceLines:
+    """The source line where an element of the text begins: the diplomatic text is the source, so
+    an element's own diplomatic text is found there, in document order."""
+
+    def __init__(self, text_el: etree._Element):
+        self.text = diplomatic(text_el).replace("\r\n", "\n").lstrip("\ufeff")
+        self.pos = 0
+
+    def of(self, node: etree._Element) -> int | None:
+        found = self.text.find(diplomatic(node), self.pos)
+        if found < 0:
+            return None
+        self.pos = found
+        return self.text.count("\n", 0, found) + 1
 
 
 def tag_titles(doc: spans.Concordance, registers: Registers) -> set[str]:
@@ -280,7 +305,7 @@ def author_entry(root: etree._Element, editorial: Editorial, registers: Register
     return set()
 
 
-def apply(root: etree._Element, editorial: Editorial, registers: Registers) -> None:
+def apply(root: etree._Element, editorial: Editorial, registers: Registers, source: Path | None = None) -> None:
     """All of the editors' work, in order; adds standOff with the register entries used."""
     text_el = root.find(T + "text")
     doc = spans.Concordance(text_el)
@@ -288,7 +313,7 @@ def apply(root: etree._Element, editorial: Editorial, registers: Registers) -> N
     reasons = apply_emendations(doc, editorial, ids)
     used = set(tag_names(doc, Tagger(registers)))
     used |= tag_titles(doc, registers)
-    used |= link_citations(text_el, registers, editorial.path)
+    used |= link_citations(text_el, registers, source)
     used |= apply_notes(doc, editorial, registers, ids)
     notes_after_citations(text_el)
     number_notes(text_el)

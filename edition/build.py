@@ -71,7 +71,7 @@ def text_to_tei(text: Text, editorial: Editorial | None = None) -> etree._Elemen
     title = meta.get("title") or title_line or text.slug
     header = tei.build_header(meta, text.slug, title, build_date())
     root = tei.assemble(header, text_el, meta.get("language") or "en", tei.source_digest(source))
-    apparatus.apply(root, editorial, registers)
+    apparatus.apply(root, editorial, registers, text.source)
     return root
 
 

@@ -125,8 +125,13 @@ def phrase_pattern(phrase: str) -> str:
     # The left boundary is checked *after* the first word: a pattern that starts with a literal
     # lets the regex engine skip ahead to it, which is 25 times faster on a long text.
     before = rf"(?<!\w{first})" if phrase[:1].isalnum() else ""
-    after = r"(?!\w)" if phrase[-1:].isalnum() else ""
+    # never end before a combining mark: "José" written e + U+0301 is not "Jose"
+    after = rf"(?![\w{COMBINING}])" if phrase[-1:].isalnum() else rf"(?![{COMBINING}])"
     return first + before + "".join(r"\s+" + part for part in rest) + after
+
+
+#: Combining diacritical marks (they belong to the letter before them).
+COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 
 
 @dataclass
@@ -141,6 +146,10 @@ class Tagger:
         self.owner = {}
         for entity in self.registers.named():
             for form in entity.forms:
+                other = self.owner.get(_key(form))
+                if other is not None and other is not entity:  # "Old  Bolsheviks" is "Old Bolsheviks"
+                    raise entity.where.error(f"form '{form}' is also a form of '{other.id}' "
+                                             f"({other.where.path}:{other.where.line}) — a form names one entry")
                 self.owner[_key(form)] = entity
         forms = sorted(self.owner, key=len, reverse=True)
         self.pattern = re.compile("|".join(f"(?:{phrase_pattern(f)})" for f in forms)) if forms else None

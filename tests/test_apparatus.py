@@ -361,3 +361,40 @@ def test_foreign_errors_are_located(tmp_path, yaml_text, line, message):
         text_to_tei(Text.from_path(source))
     assert err.value.path.endswith("essay.yaml") and err.value.line == line
     assert message in err.value.message
+
+
+def test_the_same_emendation_twice_is_refused_at_the_second(tmp_path):
+    source = make(tmp_path, """\
+        emendations:
+          - {sic: fait d'accompli, corr: fait accompli, reason: French idiom.}
+          - {sic: fait d'accompli, corr: fait accompli, reason: Again.}
+        """)
+    with pytest.raises(InputError) as err:
+        text_to_tei(Text.from_path(source))
+    assert err.value.line == 3 and "given twice (first at line 2)" in err.value.message
+
+
+def test_an_unlinked_citation_is_reported_at_its_source_line(tmp_path, capsys):
+    text = "A Title\n\nA first paragraph.\n\nHe wrote it down (Minutes, p. 4.) and left.\n"
+    (tmp_path / "essay.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "works.yaml").write_text("- id: capital\n  title: Capital\n  match: [Capital]\n", encoding="utf-8")
+    text_to_tei(Text.from_path(tmp_path / "essay.txt"))
+    assert f"{tmp_path / 'essay.txt'}:5: warning: citation not linked to any work: 'Minutes, p. 4.'" in \
+        capsys.readouterr().err
+
+
+def test_a_lemma_never_ends_inside_a_letter_with_its_accent(tmp_path):
+    text = "A Title\n\nJose\u0301 Marti wrote it. Jose wrote it too.\n"
+    (tmp_path / "essay.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "essay.yaml").write_text("notes:\n  - {at: Jose, text: The second one.}\n", encoding="utf-8")
+    root = text_to_tei(Text.from_path(tmp_path / "essay.txt"))  # one match, not two
+    note = root.find(".//t:note[@type='editorial']", NS)
+    assert note.getparent().text.endswith("Jose wrote it too.") is False and "Jose\u0301" in note.getparent().text
+
+
+def test_register_forms_that_differ_only_by_spacing_are_refused(tmp_path):
+    persons = PERSONS + "- id: other\n  index: Other\n  forms: ['Lenin  ']\n"
+    source = make(tmp_path, "title: T\n", persons)
+    with pytest.raises(InputError) as err:
+        text_to_tei(Text.from_path(source))
+    assert err.value.path.endswith("persons.yaml") and "also a form of 'lenin'" in err.value.message
