@@ -229,6 +229,9 @@ def apply_notes(doc: spans.Concordance, editorial: Editorial, registers: Registe
     for item in editorial.get("notes") or []:
         where = editorial.where(item, "at")
         i, start, end = find_lemma(doc, item["at"], item.get("occurrence"), where, "lemma")
+        if any(a.tag == T + "titlePage" for a in doc.units[i].iterancestors()):
+            raise where.error(f'lemma "{item["at"]}" is on the title page, where no note can be called — '
+                              "say it in the preface, or choose the phrase where the text repeats it")
         note = el("note", type="editorial", place="foot", resp="#editors",
                   xml_id=ids.make("n", item, "at", editorial.where(item, "id") if "id" in item else where))
         used |= note_content(note, " ".join(item["text"].split()), registers, editorial.where(item, "text"))

@@ -398,3 +398,11 @@ def test_register_forms_that_differ_only_by_spacing_are_refused(tmp_path):
     with pytest.raises(InputError) as err:
         text_to_tei(Text.from_path(source))
     assert err.value.path.endswith("persons.yaml") and "also a form of 'lenin'" in err.value.message
+
+
+def test_a_note_on_the_title_page_is_refused_at_its_line(tmp_path):
+    """The title page is set from its lines: a note there would vanish and shift the numbering."""
+    source = make(tmp_path, "notes:\n  - at: A Title\n    text: About the title.\n")
+    with pytest.raises(InputError) as err:
+        text_to_tei(Text.from_path(source))
+    assert err.value.line == 2 and "is on the title page" in err.value.message
