@@ -8,6 +8,7 @@ right after it). Every lemma is an exact phrase of the source text, found in one
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -92,8 +93,23 @@ def apply_emendations(doc: spans.Concordance, editorial: Editorial, ids: StableI
         choice.tail, sic.tail = sic.tail, None
         sic.addprevious(choice)
         choice.append(sic)
-        sub(choice, "corr", item["corr"], resp="#editors")
+        corr = sub(choice, "corr", item["corr"], resp="#editors")
+        if item.get("conjecture"):
+            supply(corr, item["sic"], item["corr"], where)
     return reasons
+
+
+def supply(corr: etree._Element, sic: str, text: str, where) -> None:
+    """A conjecture adds words the source lacks: `corr` holds them as the editors' `supplied`."""
+    head = len(os.path.commonprefix([sic, text]))
+    tail = len(os.path.commonprefix([sic[head:][::-1], text[head:][::-1]]))
+    added = text[head:len(text) - tail]
+    if sic[head:len(sic) - tail] or not added.strip():
+        raise where.error("a conjecture only adds words: write corr as sic with the supplied words put in")
+    word = added.strip()  # the words themselves; the spaces around them stay the reading's
+    start = head + added.index(word)
+    corr.text = text[:start]
+    sub(corr, "supplied", word, resp="#editors").tail = text[start + len(word):]
 
 
 def emendation_reasons(stand_off: etree._Element, reasons: list[tuple[str, str]]) -> None:

@@ -237,7 +237,7 @@ ID = re.compile(r"^[a-z][a-z0-9-]*$")
 #: and EPUB (-call, -ref).
 GENERATED_ID = re.compile(r"^(?:[a-z]{1,2}\d+|[ne]-.+|letters-\d+|author|editors|.+-(?:call|ref))$")
 NOTE_KEYS = {"at": str, "occurrence": int, "text": str, "id": str}
-EMENDATION_KEYS = {"sic": str, "corr": str, "reason": str, "occurrence": int, "id": str}
+EMENDATION_KEYS = {"sic": str, "corr": str, "reason": str, "occurrence": int, "id": str, "conjecture": bool}
 #: A word or phrase in another language, as the text or the notes write it, and its language tag.
 FOREIGN_KEYS = {"phrase": str, "lang": str}
 

@@ -113,7 +113,7 @@ def _source_text(root: etree._Element, keep: str) -> str:
             if note is not None:
                 content(note)  # the note's text, where the source had it
             return
-        if name == "supplied":
+        if name == "supplied" and node.get("resp") != "#editors":  # the author's brackets
             pre, post = pre + "[", "]" + post
         out.append(pre)
         content(node)

@@ -406,3 +406,18 @@ def test_a_note_on_the_title_page_is_refused_at_its_line(tmp_path):
     with pytest.raises(InputError) as err:
         text_to_tei(Text.from_path(source))
     assert err.value.line == 2 and "is on the title page" in err.value.message
+
+
+def test_a_conjecture_is_the_editors_supplied_words(tmp_path):
+    source = make(tmp_path, """\
+        emendations:
+          - {sic: the fait, corr: "the so-called fait", reason: Conjecture., conjecture: true}
+        """)
+    root = text_to_tei(Text.from_path(source))
+    supplied = root.find(".//t:corr/t:supplied[@resp='#editors']", NS)
+    assert supplied.text == "so-called" and "the so-called fait" in tei.reading(root)
+    assert tei.diplomatic(root) == TEXT
+    bad = make(tmp_path, "emendations:\n  - {sic: the fait, corr: a fait, reason: x, conjecture: true}\n")
+    with pytest.raises(InputError) as err:
+        text_to_tei(Text.from_path(bad))
+    assert err.value.line == 2 and "only adds words" in err.value.message

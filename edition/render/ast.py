@@ -1009,7 +1009,10 @@ class Book:
         return self.text_run("[\u2026]")
 
     def supplied(self, el: etree._Element) -> list:
-        """Editorial supply, in square brackets as in the source."""
+        """The author's supply, in square brackets as in the source; the editors' conjecture in a
+        corrected reading is printed as the reading (the textual notes say it is supplied)."""
+        if el.get("resp") == "#editors":
+            return [Span(attr("", ["supplied", "conjecture"]), self.inner(el))]
         return [Span(attr("", ["supplied"]), self.text_run("[") + self.inner(el) + self.text_run("]"))]
 
     def inline_bibl(self, el: etree._Element) -> list:
