@@ -1073,14 +1073,17 @@ class Book:
     # back matter
 
     def back(self) -> list:
-        """Textual notes, works cited, the two indexes."""
+        """Textual notes, works cited, the two indexes: each only when it has something to show
+        (issue 14 point 7); `back_present` lists those made, for the contents."""
         self._anchoring = False
-        return [
-            self.back_section("textual-notes", self.textual_notes()),
-            self.back_section("works-cited", self.works_cited()),
-            self.back_section("index-persons", self.index(("person",))),
-            self.back_section("index-places", self.index(("place", "org"))),
+        sections = [
+            ("textual-notes", self.textual_notes()),
+            ("works-cited", self.works_cited()),
+            ("index-persons", self.index(("person",))),
+            ("index-places", self.index(("place", "org"))),
         ]
+        self.back_present = [ident for ident, blocks in sections if blocks]
+        return [self.back_section(ident, blocks) for ident, blocks in sections if blocks]
 
     def back_section(self, ident: str, blocks: list) -> dict:
         heading = dict(BACK_SECTIONS)[ident]
@@ -1089,7 +1092,7 @@ class Book:
     def textual_notes(self) -> list:
         """One line per emendation: where, the reading printed, the source's reading."""
         if not self.corrections:
-            return [Para(words("The text is printed as in the source; no reading was emended."))]
+            return []
         items = []
         for c in self.corrections:
             # the apparatus convention: lemma] variant, with the witness's name in italics
@@ -1108,7 +1111,7 @@ class Book:
             entries.append((text_of(b).casefold(), b.get(XML_ID) or "", self.bibliography_entry(b)))
         entries.sort(key=lambda e: e[0])
         if not entries:
-            return [Para(words("No works are cited."))]
+            return []
         return [Div(attr("", ["bibliography"]), [
             Div(attr(ident, ["bibl-entry"]), [Para(inl)]) for _, ident, inl in entries])]
 
@@ -1172,7 +1175,7 @@ class Book:
             line += [Str(","), Space()] + self.locators(mentions)
             items.append([Plain(line)])
         if not items:
-            return [Para(words("No entries."))]
+            return []
         return [Div(attr("", ["index"]), [BulletList(items)])]
 
     # front matter
@@ -1257,7 +1260,8 @@ class Book:
     def contents(self) -> dict:
         """The table of contents: sections of the text, then the back matter."""
         entries = [(ident, heading) for ident, heading in self.sections]
-        entries += [(ident, words(title)) for ident, title in BACK_SECTIONS]
+        present = getattr(self, "back_present", [ident for ident, _ in BACK_SECTIONS])
+        entries += [(ident, words(title)) for ident, title in BACK_SECTIONS if ident in present]
         items = [[Plain([Link(heading, f"#{ident}")] + self.contents_locator(ident))] for ident, heading in entries]
         return Div(attr("contents", ["contents"]), [
             Header(2, attr("contents-title"), words("Contents")), BulletList(items)])

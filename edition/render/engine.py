@@ -15,6 +15,35 @@ log = logging.getLogger("edition.pdf")
 
 #: the condition in weasyprint/layout/block.py:_linebox_layout that moves notes away from their calls
 NOTE_REPORT = "report = not context.in_column and can_break_now and not could_break_before"
+#: the loop under it that moves the page's last notes to the next page while the line overflows
+NOTE_REPORT_LOOP = "while report and context.current_page_footnotes:"
+#: what they become: only a continued note's later parts move (edition/render/notesplit.py), and
+#: only where the page may end after the line (or the line ends its paragraph)
+MOVABLE_REPORT = "report = not context.in_column and (can_break_now or resume_at is None)"
+MOVABLE_LOOP = "while report and _movable_note_part(context):"
+#: in that loop: each part moved goes before the notes already moved (it comes earlier in the text),
+#: so WeasyPrint's reversal of the parts it moved is not needed
+REPORT_LAST = "context.report_footnote(context.current_page_footnotes[-1])"
+REPORT_BEFORE = "_report_before(context)"
+REVERT = "if reported_footnotes >= 2:"
+#: the class of a note's part that may go to the next page (notesplit.CONT)
+MOVABLE_CLASS = "note-cont"
+
+
+def _report_before(context) -> None:
+    """Move the page's last note to the next page, before the notes already moved there."""
+    note = context.current_page_footnotes[-1]
+    context.report_footnote(note)
+    context.reported_footnotes.remove(note)
+    context.reported_footnotes.insert(0, note)
+
+
+def _movable_note_part(context) -> bool:
+    """The page's last note is a continued note's later part: it may go to the next page."""
+    notes = context.current_page_footnotes
+    if not notes or notes[-1].element is None:
+        return False
+    return MOVABLE_CLASS in (notes[-1].element.get("class") or "").split()
 
 
 def apply() -> None:
@@ -45,17 +74,23 @@ def keep_notes_with_calls() -> bool:
     calls (5 notes in a 110-page book; each cost a relayout of the whole body, and some were
     never repaired). With that one condition off, the paragraph breaks as it would on a page
     without notes: widows and orphans honoured, the page a line shorter, every note at the foot
-    of the page of its call. Patches the function's source in place, and only if it is the
-    expected one (else the note repairs in `Typesetter.body` still catch what goes wrong).
+    of the page of its call. What may still move is the later parts of a note cut to continue
+    on the next page (notesplit.py): the line that overflows stays when moving them makes room
+    (the page full to the footnote rule, the note continued overleaf). Patches the function's
+    source in place, and only if it is the expected one (else the note repairs in
+    `Typesetter.body` still catch what goes wrong).
     """
     from weasyprint.layout import block
 
     source, first_line = inspect.getsourcelines(block._linebox_layout)
     source = "".join(source)
-    if source.count(NOTE_REPORT) != 1:
+    if any(source.count(s) != 1 for s in (NOTE_REPORT, NOTE_REPORT_LOOP, REPORT_LAST, REVERT)):
         log.warning("WeasyPrint's line layout is not the expected one: notes may need relayouts")
         return False
-    patched = "\n" * (first_line - 1) + source.replace(NOTE_REPORT, "report = False")
+    patched = "\n" * (first_line - 1) + source.replace(NOTE_REPORT, MOVABLE_REPORT).replace(
+        NOTE_REPORT_LOOP, MOVABLE_LOOP).replace(REPORT_LAST, REPORT_BEFORE).replace(REVERT, "if False:")
+    block.__dict__["_movable_note_part"] = _movable_note_part
+    block.__dict__["_report_before"] = _report_before
     exec(compile(patched, block.__file__, "exec"), block.__dict__)
     return True
 

@@ -37,7 +37,7 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
-from . import engine
+from . import engine, notesplit
 from .ast import PrintBook, divisions, read_header
 from ..fork import can_fork, in_fork
 from ..source import source_date_epoch
@@ -222,13 +222,24 @@ class Typesetter:
         freed of widows/orphans control; then `footnote-policy: block`; then its paragraph
         started on a new page. Books whose notes all land right are laid out once.
         """
+        doc = self.render(html, body_start)
+        self.body_layouts += 1
+        html, cut = notesplit.split_notes(html, doc)
+        log.debug("notes cut into parts to continue on the next page: %d", cut)
+        if not cut:
+            return self.repair_notes(html, body_start, doc)
+        return self.repair_notes(html, body_start)
+
+    def repair_notes(self, html: str, body_start: int, doc=None):
+        """The layout loop of `body`; `doc`, when given, is the first layout of `html`."""
         units = call_units(html)
         level: dict[str, int] = {}
         rules: list[str] = []
-        doc = None
+        laid = doc
         for _ in range(MAX_BODY_LAYOUTS):
-            doc = self.render(html, body_start, extra_css="\n".join(rules))
-            self.body_layouts += 1
+            if doc is None:
+                doc = self.render(html, body_start, extra_css="\n".join(rules))
+                self.body_layouts += 1
             pages = anchor_folios(doc, body_start)
             wrong = [n for n in misplaced_notes(pages) if n in units]
             log.debug("body layout %d: notes on the wrong page: %s", self.body_layouts, wrong)
@@ -240,7 +251,8 @@ class Typesetter:
                     foot = foot_unit(pages, pages[f"{note}-call"])
                     rules.append(REPAIRS[step].format(note=note, unit=units[note], foot=foot or units[note]))
                     level[note] = step + 1
-        return doc
+            laid, doc = doc, None
+        return doc or laid
 
     def layout(self) -> Laid:
         """Body, then back matter, then front matter; joined into one document.
@@ -274,6 +286,7 @@ class Typesetter:
         for _ in range(3):
             with timed(timings, "numbers"):
                 place_paragraph_numbers(body_doc, body_start)
+                notesplit.mark_continued(body_doc)
             pages = anchor_folios(body_doc, body_start)
             after_body = body_start + len(body_doc.pages)
             back_start = after_body if after_body % 2 == 1 else after_body + 1
@@ -492,13 +505,41 @@ def pdfa_fix(raw: bytes) -> bytes:
         return _save(pdf)
 
 
+#: the grey printing profile of Debian's icc-profiles-free (tools/setup-print.sh installs it)
+GREY_PROFILES = (Path("/usr/share/color/icc/Gray.icc"), Path("/usr/share/color/icc/Gray-CIE_L.icc"))
+#: black set as RGB by WeasyPrint (fill, stroke) → pure black ink (DeviceGray)
+RGB_BLACK = re.compile(rb"(?<![\d.])0 0 0 (rg|RG)(?![A-Za-z])")
+
+
+def grey_profile() -> Path | None:
+    return next((p for p in GREY_PROFILES if p.is_file()), None)
+
+
+def pure_black(content: bytes) -> bytes:
+    """Text and rules in black ink only: `0 0 0 rg` → `0 g` (a press prints RGB black as four inks)."""
+    return RGB_BLACK.sub(lambda m: b"0 g" if m.group(1) == b"rg" else b"0 G", content)
+
+
 def print_fix(raw: bytes, laid: Laid, moment: dt.datetime) -> bytes:
-    """Exact 3 mm BleedBox, crop marks outside it, a document id that depends on the content only."""
+    """Exact 3 mm BleedBox, crop marks outside it, a document id that depends on the content only;
+    blank pages at the end to a multiple of 4 (the book is printed in sheets of four pages), black
+    as DeviceGray and a grey printing profile as the output intent (issue 14 point 8)."""
     import pikepdf
 
     bleed = BLEED_MM * PT_PER_MM
     with pikepdf.open(io.BytesIO(raw)) as pdf:
+        last = pdf.pages[-1]
+        while len(pdf.pages) % 4:
+            blank = pdf.add_blank_page(page_size=(float(last.MediaBox[2]), float(last.MediaBox[3])))
+            blank.MediaBox = last.MediaBox
+            blank.TrimBox = last.TrimBox
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Form":
+                obj.write(pure_black(obj.read_bytes()))
         for page in pdf.pages:
+            if "/Contents" in page.obj:
+                page.contents_coalesce()
+                page.Contents.write(pure_black(page.Contents.read_bytes()))
             tx0, ty0, tx1, ty1 = (float(v) for v in page.TrimBox)
             page.BleedBox = pikepdf.Array([tx0 - bleed, ty0 - bleed, tx1 + bleed, ty1 + bleed])
             page.contents_add(pikepdf.Stream(pdf, b"q\n"), prepend=True)
@@ -507,6 +548,18 @@ def print_fix(raw: bytes, laid: Laid, moment: dt.datetime) -> bytes:
         did = uuid.uuid5(uuid.NAMESPACE_URL, f"edition:{laid.title}:{w3c(moment)}:print")
         xmp = re.sub(rb"xmp\.did:[0-9a-f-]{36}", f"xmp.did:{did}".encode(), xmp)
         pdf.Root.Metadata = pikepdf.Stream(pdf, xmp, Type=pikepdf.Name.Metadata, Subtype=pikepdf.Name.XML)
+        profile = grey_profile()
+        if profile is None:
+            log.warning("no grey ICC profile (%s): the print PDF keeps its sRGB output intent; "
+                        "run tools/setup-print.sh", GREY_PROFILES[0])
+        else:
+            icc = pikepdf.Stream(pdf, profile.read_bytes())
+            icc.N = 1
+            pdf.Root.OutputIntents = pikepdf.Array([pikepdf.Dictionary(
+                Type=pikepdf.Name.OutputIntent, S=pikepdf.Name.GTS_PDFX,
+                OutputConditionIdentifier=pikepdf.String("Gray"),
+                Info=pikepdf.String(f"Grey printing, {profile.name} (icc-profiles-free)"),
+                DestOutputProfile=icc)])
         return _save(pdf)
 
 
