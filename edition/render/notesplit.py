@@ -203,7 +203,14 @@ def outer_span(html: str, ident: str) -> tuple[int, int] | None:
     return None
 
 
-def split_notes(html: str, document, min_lines: int = 4) -> tuple[str, int]:
+#: Notes of this many lines or more are cut into parts that may continue overleaf; shorter ones stay
+#: whole. Cutting notes of 4 lines let parts move enough to strand a note away from its call in a
+#: long book and to split a seed paragraph 1/1; from 6 lines, the seed had 9 short pages (measured,
+#: tests/test_pdf.py holds all three).
+LONG_NOTE_LINES = 5
+
+
+def split_notes(html: str, document, min_lines: int = LONG_NOTE_LINES) -> tuple[str, int]:
     """The body HTML with every note of `min_lines` lines or more (in `document`, a layout of that
     HTML) cut into parts; and how many notes were cut."""
     cut = 0
