@@ -13,6 +13,8 @@ import logging
 
 log = logging.getLogger("edition.pdf")
 
+MM = 96 / 25.4  # CSS px per mm: the unit of WeasyPrint's boxes, which pdf.py and notesplit.py move
+
 #: the condition in weasyprint/layout/block.py:_linebox_layout that moves notes away from their calls
 NOTE_REPORT = "report = not context.in_column and can_break_now and not could_break_before"
 #: the loop under it that moves the page's last notes to the next page while the line overflows

@@ -27,6 +27,8 @@ import re
 from lxml import etree
 from lxml import html as lxml_html
 
+from .engine import MM
+
 log = logging.getLogger("edition.pdf")
 
 CONT = "note-cont"  # a note's continuation part
@@ -233,8 +235,6 @@ def mark_continued(document) -> int:
     """Show "n cont." in the margin left of a continued note's first line on a new page; drop the
     mark from every other part. Returns how many marks are shown."""
     from weasyprint.formatting_structure.boxes import FootnoteAreaBox, InlineBlockBox, TextBox
-
-    from .pdf import MM
 
     shown = 0
     for page in document.pages:

@@ -38,6 +38,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from . import engine, notesplit
+from .engine import MM
 from .ast import PrintBook, divisions, read_header
 from ..fork import can_fork, in_fork
 from ..source import source_date_epoch
@@ -47,7 +48,6 @@ STYLES = Path(__file__).resolve().parents[2] / "styles"
 CSS_PATH = STYLES / "print.css"
 TEMPLATE_PATH = STYLES / "print.html"
 VARIANTS = ("pdf", "print", "archival")
-MM = 96 / 25.4  # CSS px per mm
 PT_PER_MM = 72 / 25.4
 BLEED_MM = 3.0
 SLUG_MM = 10.0  # the media box reaches this far beyond the trim, for the crop marks
