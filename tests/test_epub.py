@@ -23,8 +23,8 @@ from PIL import Image
 from edition import tei
 from edition.errors import InputError
 from edition.typography import normalise
-from edition.render.epub import (
-    ACE, BookInfo, ace, book_identifier, book_info, cover_alt, epubcheck, render_epub)
+from edition.render.epub import ACE, ace, cover_alt, epubcheck, render_epub
+from edition.render.header import BookInfo, book_identifier, read_header
 
 FIXTURE = Path(__file__).parent / "fixtures" / "epub-sample.tei.xml"
 T = "{http://www.tei-c.org/ns/1.0}"
@@ -576,7 +576,7 @@ def test_cover_image_with_alternative_text(root, book):
     page = book.xhtml(book.spine[0])
     img = page.xpath("//h:img", namespaces=H)[0]
     assert book.path(img.get("src"), book.spine[0]) == book.path(cover_item[0].get("href"))
-    info = book_info(root)
+    info = read_header(root)
     assert img.get("alt") and info.authors[0] in img.get("alt")
     assert words(info.title) == words(img.get("alt"))[1:1 + len(words(info.title))]
 
@@ -640,7 +640,7 @@ def test_styles_leave_size_and_colour_to_the_reader(book):
 # --- bad input -------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("xpath, what", [
-    ("//t:titleStmt/t:title", "title"),
+    ("//t:titleStmt/t:title | //t:front//t:titlePart", "title"),
     ("//t:langUsage", "language"),
     ("//t:publicationStmt/t:date | //t:sourceDesc//t:date", "date"),
 ])
@@ -650,7 +650,7 @@ def test_header_without_what_the_epub_needs_is_an_input_error(root, xpath, what)
         el.getparent().remove(el)
     damaged.attrib.pop(f"{{{tei.XML_NS}}}lang", None)
     with pytest.raises(InputError, match=what):
-        book_info(damaged)
+        render_epub(damaged)  # refused before any work
 
 
 def test_bad_source_date_epoch_is_an_input_error(root, monkeypatch):
@@ -660,7 +660,7 @@ def test_bad_source_date_epoch_is_an_input_error(root, monkeypatch):
 
 
 def test_cover_alt_says_what_the_cover_shows():
-    info = BookInfo(title="T", lang="en", identifier="urn:uuid:x", date="2020", subtitle="A critical edition",
+    info = BookInfo(title="T", lang="en", identifier="urn:uuid:x", published="2020", subtitle="A critical edition",
                     authors=("A. Author",), editors=("The Editors",))
     alt = cover_alt(info)
     for part in ("T", "A. Author", "A critical edition", "The Editors"):

@@ -36,13 +36,14 @@ import html
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping
 
 from lxml import etree
 
 from .. import typography
 from ..tei import DELIMITERS, NS, XML_ID, XML_LANG, delimiters, local, rend_tokens
+from .header import long_date, read_header, text_of
 from .pandoc import api_version
 
 
@@ -293,11 +294,6 @@ def shown_delimiters(el: etree._Element, hidden: tuple[str, ...] = ()) -> tuple[
     return "".join(pre), "".join(post)
 
 
-def text_of(el: etree._Element) -> str:
-    """All text under an element, whitespace collapsed."""
-    return " ".join("".join(el.itertext()).split())
-
-
 # --- what the book needs to know ------------------------------------------------------
 
 @dataclass
@@ -333,25 +329,6 @@ class Entry:
 
 
 @dataclass
-class BookInfo:
-    """What the teiHeader says that the book prints."""
-
-    title: str
-    subtitle: str = ""  # the edition's own subtitle (title[@type='sub'])
-    author: str = ""
-    date: str = ""  # ISO date of the source text
-    published: str = ""  # ISO date of this edition
-    lang: str = "en-GB"
-    edition: str = ""
-    publisher: str = ""
-    licence: str = ""
-    licence_url: str = ""
-    source: str = ""
-    editors: str = ""
-    keywords: list[str] = field(default_factory=list)
-
-
-@dataclass
 class TitlePage:
     """The title page's lines as inlines: the title (line breaks kept), subtitles, bylines."""
 
@@ -360,70 +337,6 @@ class TitlePage:
     bylines: list[list]
     own_title: bool = False  # the title and subtitles are the source's title page's
     own_bylines: bool = False  # the bylines are the source's title page's (not the header's author)
-
-
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
-
-
-def long_date(iso: str) -> str:
-    """`2003-03-05` → `5 March 2003` (a year or year-month stays as short as it is)."""
-    m = re.fullmatch(r"(\d{4})(?:-(\d\d)(?:-(\d\d))?)?", iso or "")
-    if not m:
-        return iso
-    y, mo, d = m.groups()
-    if not mo:
-        return y
-    return " ".join(p for p in (str(int(d)) if d else "", MONTHS[int(mo) - 1], y) if p)
-
-
-def read_header(root: etree._Element) -> BookInfo:
-    """The book's metadata from the teiHeader (title, author, dates, licence …)."""
-    def first(*paths: str) -> etree._Element | None:
-        for path in paths:
-            found = root.xpath(path, namespaces=NS)
-            if found:
-                return found[0]
-        return None
-
-    def text(*paths: str) -> str:
-        found = first(*paths)
-        return text_of(found) if found is not None else ""
-
-    title = text("t:teiHeader//t:titleStmt/t:title[@type='main']", "t:teiHeader//t:titleStmt/t:title",
-                 "t:text/t:front//t:titlePart")
-    if not title:
-        raise ValueError("TEI has no title (teiHeader//titleStmt/title)")
-    licence = first("t:teiHeader//t:publicationStmt//t:licence")
-    lang = (root.xpath("string(t:text/@xml:lang)", namespaces=NS)
-            or root.xpath("string(t:teiHeader//t:langUsage/t:language/@ident)", namespaces=NS)
-            or root.get(XML_LANG) or "en-GB")
-    source = first("t:teiHeader//t:sourceDesc/t:bibl")
-    # the source's date only: without one the imprint said an 1848 text was "dated" the day it was built
-    date = root.xpath("string(t:teiHeader//t:sourceDesc/t:bibl/t:date/@when)", namespaces=NS)
-    return BookInfo(
-        title=title,
-        subtitle=text("t:teiHeader//t:titleStmt/t:title[@type='sub']"),
-        author=text("t:teiHeader//t:titleStmt/t:author"),
-        date=date,
-        published=root.xpath("string(t:teiHeader//t:publicationStmt/t:date/@when)", namespaces=NS),
-        lang=lang,
-        edition=text("t:teiHeader//t:editionStmt/t:edition"),
-        publisher=text("t:teiHeader//t:publicationStmt/t:publisher"),
-        licence=text_of(licence) if licence is not None else "",
-        licence_url=(licence.get("target") or "") if licence is not None else "",
-        source=source_line(source) if source is not None else text("t:teiHeader//t:sourceDesc/*"),
-        editors=text("t:teiHeader//t:titleStmt/t:respStmt[@xml:id='editors']/t:name",
-                     "t:teiHeader//t:titleStmt/t:editor"),
-        keywords=[text_of(k) for k in root.xpath("t:teiHeader//t:keywords/t:term", namespaces=NS)],
-    )
-
-
-def source_line(bibl: etree._Element) -> str:
-    """The source as one line: author, title, publisher, date (its notes left out)."""
-    parts = [text_of(c) if local(c) != "date" else long_date(c.get("when") or text_of(c))
-             for c in bibl if local(c) in ("author", "title", "publisher", "pubPlace", "date")]
-    return ", ".join(p for p in parts if p) or text_of(bibl)
 
 
 def read_registers(root: etree._Element) -> dict[str, Entry]:
@@ -547,14 +460,14 @@ class Book:
             "title-main": inl(main),
             "lang": {"t": "MetaString", "c": self.lang},
             "description": {"t": "MetaString", "c": typography.normalise(
-                f"{h.title}. {h.edition}".strip(". ") + (f", edited by {h.editors}" if h.editors else ""),
+                f"{h.title}. {h.edition}".strip(". ") + (f", edited by {' and '.join(h.editors)}" if h.editors else ""),
                 lang=self.lang)},
             "identifier": {"t": "MetaString", "c": f"urn:edition:{re.sub(r'[^a-z0-9]+', '-', h.title.lower()).strip('-')}"},
         }
         if sub:
             meta["subtitle"] = inl(sub)
-        if h.author:
-            meta["author"] = {"t": "MetaList", "c": [inl(h.author)]}
+        if h.authors:
+            meta["author"] = {"t": "MetaList", "c": [inl(a) for a in h.authors]}
         if h.date or h.published:
             meta["date"] = {"t": "MetaString", "c": h.date or h.published}
         if h.keywords:
@@ -1189,7 +1102,7 @@ class Book:
         norm = lambda s: words(typography.normalise(s, lang=self.lang))  # noqa: E731
         main, _, sub = self.header.title.partition(": ")
         out = TitlePage(norm(main), [norm(sub)] if sub else [],
-                        [norm(self.header.author)] if self.header.author else [])
+                        [norm(" and ".join(self.header.authors))] if self.header.authors else [])
         found = self.root.xpath("t:text/t:front/t:titlePage", namespaces=NS)
         if not found:
             return out
@@ -1227,7 +1140,7 @@ class Book:
         if h.subtitle:
             title_blocks.append(Div(attr("", ["edition-title"]), [Para(norm(h.subtitle))]))
         if h.editors:
-            title_blocks.append(Div(attr("", ["editors"]), [Para(norm(f"edited by {h.editors}"))]))
+            title_blocks.append(Div(attr("", ["editors"]), [Para(norm(f"edited by {' and '.join(h.editors)}"))]))
         if h.publisher:
             title_blocks.append(Div(attr("", ["publisher"]), [Para(norm(h.publisher))]))
         title_page = Div(attr("title-page", ["title-page"]), title_blocks)
@@ -1243,7 +1156,7 @@ class Book:
         if h.date:
             lines.append(norm(f"The text is dated {long_date(h.date)}."))
         if h.edition:
-            statement = h.edition + (f", edited by {h.editors}" if h.editors else "")
+            statement = h.edition + (f", edited by {' and '.join(h.editors)}" if h.editors else "")
             if h.published:
                 statement += f", {long_date(h.published)}"
             lines.append(norm(statement + "."))

@@ -11,7 +11,6 @@ timestamps, so that the same TEI always gives the same bytes.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import json
 import os
@@ -19,9 +18,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-import uuid
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
@@ -29,7 +26,7 @@ from lxml import etree
 from edition import typography
 from edition.errors import InputError
 from edition.source import source_date_epoch
-from edition.tei import NS, T as TEI
+from edition.render.header import BookInfo, read_header
 from edition.render.pandoc import api_version, run_pandoc
 
 STYLES = Path(__file__).resolve().parents[2] / "styles"
@@ -37,9 +34,6 @@ OPF_NS = "http://www.idpf.org/2007/opf"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
 DC_NS = "http://purl.org/dc/elements/1.1/"
-
-#: uuid5 namespace of this project's book identifiers (itself a uuid5 of a fixed name).
-IDENTIFIER_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:edition:epub-identifier")
 
 #: Source Serif Pro faces embedded in the book: the text face and its italic. Headings use the
 #: regular weight, so no bold face is needed (and none is faked by the reader).
@@ -55,128 +49,15 @@ ACCESSIBILITY = {
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
 
 
-@dataclass(frozen=True)
-class BookInfo:
-    """What the EPUB says about itself, read from the teiHeader."""
+# --- what the EPUB needs of the header ------------------------------------------------------------
 
-    title: str
-    lang: str
-    identifier: str
-    date: str                     # ISO date of this edition (publicationStmt/date/@when)
-    subtitle: str | None = None
-    authors: tuple[str, ...] = ()
-    editors: tuple[str, ...] = ()
-    edition: str | None = None
-    publisher: str | None = None
-    rights: str | None = None
-    rights_url: str | None = None
-    source: str | None = None
-    subjects: tuple[str, ...] = field(default=())
-    authors_file_as: tuple[str, ...] = ()  # each author as a catalogue sorts them ("Woods, Alan")
-    description: str | None = None         # dc:description: what the book is, in one sentence
-
-
-# --- the teiHeader --------------------------------------------------------------------------------
-
-def _text(node: etree._Element | None) -> str | None:
-    """The node's text with whitespace runs closed up, or None when absent or empty."""
-    if node is None:
-        return None
-    text = " ".join("".join(node.itertext()).split())
-    return text or None
-
-
-def _first(root: etree._Element, path: str) -> etree._Element | None:
-    found = root.xpath(path, namespaces=NS)
-    return found[0] if found else None
-
-
-def _source_citation(bibl: etree._Element | None) -> str | None:
-    """sourceDesc/bibl as one line: mixed content as written, element-only content joined by commas."""
-    if bibl is None:
-        return None
-    parts = [child for child in bibl if child.tag != TEI + "note" and isinstance(child.tag, str)]
-    url = next((p.get("target") for p in parts if p.tag == TEI + "ptr"), None)
-    mixed = any(re.sub(r"[\s,]", "", chunk or "") for chunk in [bibl.text] + [p.tail for p in parts])
-    if mixed:
-        text = (bibl.text or "") + "".join(
-            ("" if p.tag == TEI + "ptr" else "".join(p.itertext())) + (p.tail or "") for p in parts)
-        text = " ".join(text.split()).strip(" ,")
-    else:
-        text = ", ".join(t for t in (_text(p) for p in parts if p.tag != TEI + "ptr") if t)
-    if url and url not in text:
-        text = f"{text}, {url}" if text else url
-    return text or None
-
-
-def book_identifier(tei_root: etree._Element) -> str:
-    """A urn:uuid derived from the reading text (and the slug): stable across builds, never random."""
-    from edition.tei import reading
-
-    slug = _text(_first(tei_root, "t:teiHeader//t:publicationStmt/t:idno[@type='slug']")) or ""
-    digest = hashlib.sha256(reading(tei_root).encode("utf-8")).hexdigest()
-    return f"urn:uuid:{uuid.uuid5(IDENTIFIER_NAMESPACE, f'{slug}:{digest}')}"
-
-
-def book_info(tei_root: etree._Element) -> BookInfo:
-    """The book's metadata from the teiHeader; a header without a main title or language is bad input."""
-    header = _first(tei_root, "t:teiHeader")
-    if header is None:
-        raise InputError(None, None, None, "the TEI has no teiHeader — the EPUB needs its metadata")
-    title = (_text(_first(header, "t:fileDesc/t:titleStmt/t:title[@type='main']"))
-             or _text(_first(header, "t:fileDesc/t:titleStmt/t:title")))
-    if not title:
-        raise InputError(None, header.sourceline, None, "teiHeader has no titleStmt/title — add the main title")
-    lang = (_first(header, "t:profileDesc/t:langUsage/t:language/@ident")
-            or tei_root.get("{http://www.w3.org/XML/1998/namespace}lang"))
-    if not lang:
-        raise InputError(None, header.sourceline, None,
-                         "teiHeader has no langUsage/language/@ident — EPUB readers need the language")
-    date = _first(header, "t:fileDesc/t:publicationStmt/t:date/@when") \
-        or _first(header, "t:fileDesc/t:sourceDesc//t:date/@when")
-    if not date or not re.fullmatch(r"\d{4}(-\d\d(-\d\d)?)?", str(date)):
-        raise InputError(None, header.sourceline, None,
+def edition_date(info: BookInfo) -> str:
+    """dc:date, which EPUB requires: the edition's date, else the source text's, as YYYY[-MM[-DD]]."""
+    date = info.published or info.date
+    if not re.fullmatch(r"\d{4}(-\d\d(-\d\d)?)?", date):
+        raise InputError(None, info.line, None,
                          "teiHeader has no publicationStmt/date/@when as YYYY[-MM[-DD]] — the EPUB needs a date")
-    authors = tuple(t for t in (_text(a) for a in header.xpath(
-        "t:fileDesc/t:titleStmt/t:author", namespaces=NS)) if t)
-    editors = tuple(t for t in (_text(e) for e in header.xpath(
-        "t:fileDesc/t:titleStmt/t:editor", namespaces=NS)) if t)
-    licence = _first(header, "t:fileDesc/t:publicationStmt/t:availability/t:licence")
-    author_elements = [a for a in header.xpath("t:fileDesc/t:titleStmt/t:author", namespaces=NS) if _text(a)]
-    source_year = str(_first(header, "t:fileDesc/t:sourceDesc/t:bibl/t:date/@when") or "")[:4]
-    return BookInfo(
-        title=title,
-        lang=str(lang),
-        identifier=book_identifier(tei_root),
-        date=str(date),
-        subtitle=_text(_first(header, "t:fileDesc/t:titleStmt/t:title[@type='sub']")),
-        authors=authors,
-        editors=editors,
-        edition=_text(_first(header, "t:fileDesc/t:editionStmt/t:edition")),
-        publisher=_text(_first(header, "t:fileDesc/t:publicationStmt/t:publisher")),
-        rights=_text(licence) or _text(_first(header, "t:fileDesc/t:publicationStmt/t:availability")),
-        rights_url=licence.get("target") if licence is not None else None,
-        source=_source_citation(_first(header, "t:fileDesc/t:sourceDesc/t:bibl")),
-        subjects=tuple(t for t in (_text(k) for k in header.xpath(
-            "t:profileDesc/t:textClass/t:keywords/t:term", namespaces=NS)) if t),
-        authors_file_as=tuple(author_file_as(tei_root, a) for a in author_elements),
-        description=book_description(title, authors, editors, source_year),
-    )
-
-
-def author_file_as(tei_root: etree._Element, author: etree._Element) -> str:
-    """How a catalogue sorts an author: the register's index form when the header points at an entry
-    ("Lenin, Vladimir Ilyich"), else the name inverted at its last word ("Alan Woods" → "Woods, Alan")."""
-    for ref in author.xpath("@ref | .//@ref", namespaces=NS):
-        entry = tei_root.xpath(f"//t:standOff//*[@xml:id='{ref.lstrip('#')}']/t:persName[@type='index']",
-                               namespaces=NS)
-        if entry:
-            return _text(entry[0]) or ""
-    name = _text(author) or ""
-    if "," in name or " " not in name:
-        return name
-    first, last = name.rsplit(" ", 1)
-    return f"{last}, {first}"
+    return date
 
 
 def title_file_as(title: str) -> str:
@@ -184,11 +65,12 @@ def title_file_as(title: str) -> str:
     return re.sub(r"^(The|A|An)\s+", "", title)
 
 
-def book_description(title: str, authors: tuple[str, ...], editors: tuple[str, ...], year: str) -> str:
+def book_description(info: BookInfo) -> str:
     """dc:description: which text, by whom and when, and what the edition adds to it."""
-    work = f"\u201c{title}\u201d" + (f" ({year})" if year else "")
-    by = f" by {' and '.join(authors)}" if authors else ""
-    edited = f", edited by {' and '.join(editors)}" if editors else ""
+    year = info.date[:4]
+    work = f"\u201c{info.title}\u201d" + (f" ({year})" if year else "")
+    by = f" by {' and '.join(info.authors)}" if info.authors else ""
+    edited = f", edited by {' and '.join(info.editors)}" if info.editors else ""
     return (f"A critical edition of {work}{by}{edited}: the text with its paragraphs numbered, "
             "editorial notes, textual notes, works cited, and indexes of persons, places and bodies.")
 
@@ -198,7 +80,7 @@ def modified_time(info: BookInfo) -> dt.datetime:
     epoch = source_date_epoch()
     if epoch:
         return epoch
-    year, month, day = (list(map(int, info.date.split("-"))) + [1, 1])[:3]
+    year, month, day = (list(map(int, edition_date(info).split("-"))) + [1, 1])[:3]
     return dt.datetime(year, month, day, tzinfo=dt.timezone.utc)
 
 
@@ -306,14 +188,14 @@ def _imprint(info: BookInfo) -> list[dict]:
     if info.editors:
         lines.append("Edited by " + " and ".join(info.editors))
     if info.edition:
-        lines.append(info.edition + (f", {info.date}" if info.date else ""))
+        lines.append(info.edition + f", {edition_date(info)}")
     if info.publisher:
         lines.append(f"Published by {info.publisher}")
-    if info.source:
-        lines.append(f"Source: {info.source}")
-    if info.rights:
-        lines.append(f"Licence: {info.rights}" + (f" ({info.rights_url})" if info.rights_url
-                                                   and info.rights_url not in info.rights else ""))
+    if info.citation:
+        lines.append(f"Source: {info.citation}")
+    if info.licence:
+        lines.append(f"Licence: {info.licence}" + (f" ({info.licence_url})" if info.licence_url
+                                                    and info.licence_url not in info.licence else ""))
     lines.append(f"Identifier: {info.identifier}")
     return [{"t": "Para", "c": [{"t": "Str", "c": typography.normalise(line, lang=info.lang)}]}
             for line in lines]
@@ -331,10 +213,10 @@ def pandoc_metadata(info: BookInfo) -> dict:
         "pagetitle": _inlines(info.title, lang),
         "lang": _string(lang),
         "identifier": _string(info.identifier),
-        "date": _string(info.date),
+        "date": _string(edition_date(info)),
         "creator": _meta_list(creators),
         "contributor": _meta_list(contributors),
-        "subject": _meta_list([_inlines(s, lang) for s in info.subjects]),
+        "subject": _meta_list([_inlines(s, lang) for s in info.keywords]),
         "toc-title": _inlines("Contents", lang),
         "imprint": {"t": "MetaBlocks", "c": _imprint(info)},
         "accessibilitySummary": _string(accessibility_summary(info)),
@@ -348,8 +230,8 @@ def pandoc_metadata(info: BookInfo) -> dict:
         meta["edited-by"] = _inlines("Edited by " + " and ".join(info.editors), lang)
     if info.edition:
         meta["edition"] = _inlines(info.edition, lang)
-    if info.rights:
-        meta["rights"] = _inlines(info.rights, lang)
+    if info.licence:
+        meta["rights"] = _inlines(info.licence, lang)
     return meta
 
 
@@ -366,7 +248,8 @@ def _dublin_core_xml(info: BookInfo) -> bytes:
     """What pandoc's metadata fields cannot carry (publisher, source), as --epub-metadata XML."""
     dc = "{%s}" % DC_NS
     root = etree.Element("metadata", nsmap={"dc": DC_NS})
-    for name, value in (("publisher", info.publisher), ("source", info.source), ("description", info.description)):
+    for name, value in (("publisher", info.publisher), ("source", info.citation),
+                        ("description", book_description(info))):
         if value:
             etree.SubElement(root, dc + name).text = value
     return b"".join(etree.tostring(child, encoding="utf-8") + b"\n" for child in root)
@@ -545,7 +428,9 @@ def render_epub(tei_root: etree._Element) -> bytes:
     """The EPUB 3 edition of a TEI document (the same AST transform as print, target `epub`)."""
     from edition.render.ast import tei_to_ast
 
-    return package_epub(tei_to_ast(tei_root, "epub"), book_info(tei_root))
+    info = read_header(tei_root)
+    edition_date(info)  # refused before any work
+    return package_epub(tei_to_ast(tei_root, "epub"), info)
 
 
 # --- finishing the package ------------------------------------------------------------------------
@@ -741,13 +626,13 @@ def _complete_opf(opf: etree._Element, info: BookInfo) -> None:
     for meta in metadata.xpath("o:meta[@property='dcterms:modified']", namespaces=ns):
         meta.text = modified
     for date in metadata.xpath("dc:date", namespaces=ns):
-        date.text = info.date
+        date.text = edition_date(info)
     for prop, value in (("dcterms:conformsTo", CONFORMS_TO),
                         ("a11y:certifiedBy", " and ".join(info.editors) or info.publisher or "the editors")):
         meta = etree.SubElement(metadata, o + "meta", property=prop)
         meta.text = value
-    if info.rights_url:
-        etree.SubElement(metadata, o + "link", rel="dcterms:license", href=info.rights_url)
+    if info.licence_url:
+        etree.SubElement(metadata, o + "link", rel="dcterms:license", href=info.licence_url)
     etree.SubElement(metadata, o + "meta", name="cover", content="cover-image")  # for EPUB 2 readers
     last = manifest.xpath("o:item[@id='nav']", namespaces=ns)[0]
     last.addnext(etree.Element(o + "item", id="cover-image", href="media/cover.png",

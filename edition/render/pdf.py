@@ -39,7 +39,8 @@ from lxml import etree
 
 from . import engine, notesplit
 from .engine import MM
-from .ast import PrintBook, divisions, read_header
+from .ast import PrintBook, divisions
+from .header import read_header
 from ..fork import can_fork, in_fork
 from ..source import source_date_epoch
 from .pandoc import run_pandoc
