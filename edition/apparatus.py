@@ -248,6 +248,10 @@ def apply_notes(doc: spans.Concordance, editorial: Editorial, registers: Registe
         if any(a.tag == T + "titlePage" for a in doc.units[i].iterancestors()):
             raise where.error(f'lemma "{item["at"]}" is on the title page, where no note can be called — '
                               "say it in the preface, or choose the phrase where the text repeats it")
+        if doc.units[i].tag == T + "head" or any(a.tag == T + "head" for a in doc.units[i].iterancestors()):
+            # the heading is also the contents' entry and the EPUB's navigation: a call there is a link in a link
+            raise where.error(f'lemma "{item["at"]}" is in a heading, where a note call would also stand in the '
+                              "contents — choose a phrase of the section's text")
         note = el("note", type="editorial", place="foot", resp="#editors",
                   xml_id=ids.make("n", item, "at", editorial.where(item, "id") if "id" in item else where))
         used |= note_content(note, " ".join(item["text"].split()), registers, editorial.where(item, "text"))

@@ -421,3 +421,13 @@ def test_a_conjecture_is_the_editors_supplied_words(tmp_path):
     with pytest.raises(InputError) as err:
         text_to_tei(Text.from_path(bad))
     assert err.value.line == 2 and "only adds words" in err.value.message
+
+
+def test_a_note_on_a_heading_is_refused_at_its_line(tmp_path):
+    """A call in a heading is repeated in the contents and nests a link in a link in the EPUB's nav."""
+    (tmp_path / "essay.txt").write_text("Title\n\nIntro.\n\nThe First Part\n\nText of the first part.\n",
+                                        encoding="utf-8")
+    (tmp_path / "essay.yaml").write_text("notes:\n  - at: First Part\n    text: x\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        text_to_tei(Text.from_path(tmp_path / "essay.txt"))
+    assert err.value.line == 2 and "is in a heading" in err.value.message
