@@ -13,13 +13,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "edition"
 
-#: circles known and not yet broken, each with why: this list may only shrink.
-#: The text reader is recursive: a letter's body and a postscript are read by the document reader,
-#: which reads letters and closings; breaking it means handing `read_inside` down, not moving it.
-KNOWN = {
-    ("edition.read.closings", "edition.read.document"),
-    ("edition.read.document", "edition.read.letters"),
-}
+#: circles known and not yet broken, each with why: this list may only shrink (it is empty: the
+#: text reader's body reading is read/body.py, which letters and closings use without a circle).
+KNOWN: set[tuple[str, str]] = set()
 
 
 def module_name(path: Path) -> str:
@@ -94,7 +90,7 @@ def test_the_graph_is_read():
     graph = import_graph()
     assert "edition.tei" in graph["edition.build"]  # `from . import apparatus, tei`
     assert "edition.render.pandoc" in graph["edition.render.ast"]  # `from .pandoc import …`
-    assert "edition.read.document" in graph["edition.read.letters"]  # inside a function
+    assert "edition.render.epub" in graph["edition.build"]  # inside a function
     assert "edition.render.pdf" in graph["edition.bench"]  # `from .render import pdf`
 
 

@@ -9,6 +9,7 @@
     closings.py    signatures, datelines and postscripts closing a section
     quotations.py  block quotations in prose and verse, and their citations
     lists.py       numbered, lettered and colon-introduced lists
+    body.py        quotations, lists, verse and prose in a stretch of the text (a letter's body too)
     document.py    the order in which the conventions are read
     inline.py      […], T[rotsky], (i.e. …, AW), (Source), _italics_, note markers
     build.py       items → TEI, every character of the source kept

@@ -12,6 +12,7 @@ YAML: `signatures`, `not-signatures`, `datelines`, `not-datelines`.
 from __future__ import annotations
 
 from . import shapes
+from .body import read_inside
 from .context import Reading
 from .items import Item
 
@@ -69,7 +70,6 @@ def _postscript(r: Reading, section: range) -> None:
             j = k + 1
             while j in section and r.free(j):
                 j += 1
-            from .document import read_inside
             ps = r.claim(Item("postscript", [r.pieces[i] for i in range(k + 1, j)]))
             read_inside(r, ps, list(range(k + 1, j)))
             return

@@ -19,6 +19,7 @@ YAML: `letters` or `salutations` (a letter's first line), `not-letters`, `signat
 from __future__ import annotations
 
 from . import shapes
+from .body import read_inside
 from .context import Reading
 from .headings import heading_shape
 from .items import Item
@@ -107,7 +108,6 @@ def _letter(r: Reading, s: int) -> int:
     item = r.claim(Item("letter", group, roles=item_roles))
     r.guess(pieces[s], f"treated as a letter's salutation: {pieces[s].lines[0].text.strip()!r}", "letters",
             "salutations")
-    from .document import read_inside  # the letter's own paragraphs, quotations and lists
     read_inside(r, item, body, quoted=quoted)
     return (cite + 1) if has_cite else last + 1
 
