@@ -58,11 +58,17 @@ $(CALIBRE): tools/setup-calibre.sh | $(SETUP)
 	sh tools/setup-calibre.sh
 	touch $@
 
-test: $(SETUP) $(ACE) $(STYLESHEETS) $(CALIBRE)
+# the print-shop PDF's grey output intent (Debian's icc-profiles-free)
+PRINTPROFILE := $(VENV)/.print-done
+$(PRINTPROFILE): tools/setup-print.sh | $(SETUP)
+	sh tools/setup-print.sh
+	touch $@
+
+test: $(SETUP) $(ACE) $(STYLESHEETS) $(CALIBRE) $(PRINTPROFILE)
 	$(BIN)/pytest -q
 
 # the fast tier for the edit loop: everything but the tests marked slow
-check: $(SETUP) $(ACE)
+check: $(SETUP) $(ACE) $(PRINTPROFILE)
 	$(BIN)/pytest -q -m "not slow"
 
 bench: $(SETUP)
