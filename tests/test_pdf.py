@@ -18,6 +18,7 @@ import pytest
 from lxml import etree
 
 from edition.render import pdf as pdfmod
+from edition.render.weasyprint70 import page_box
 from edition.typography import normalise
 from edition.render.ast import BACK_SECTIONS, NS, read_registers, text_of
 
@@ -509,7 +510,7 @@ def test_no_widows_orphans_or_stranded_headings_in_the_seed(seed_tei):
 
     def lines_per_element(page) -> dict:
         counts: dict = {}
-        for child in page._page_box.children:
+        for child in page_box(page).children:
             if type(child).__name__ == "FootnoteAreaBox" or not isinstance(child, boxes.BlockBox):
                 continue
             for box in child.descendants():
@@ -525,7 +526,7 @@ def test_no_widows_orphans_or_stranded_headings_in_the_seed(seed_tei):
     # and no heading is the last line of a page: it stays with what follows
     last_lines = []
     for page in laid.document.pages:
-        tags = [box.element.tag for child in page._page_box.children
+        tags = [box.element.tag for child in page_box(page).children
                 if type(child).__name__ != "FootnoteAreaBox" and isinstance(child, boxes.BlockBox)
                 for box in child.descendants() if isinstance(box, boxes.LineBox) and box.element is not None]
         last_lines.append(tags[-1] if tags else None)

@@ -27,7 +27,7 @@ import re
 from lxml import etree
 from lxml import html as lxml_html
 
-from .engine import MM
+from .weasyprint70 import MM, page_box
 
 log = logging.getLogger("edition.pdf")
 
@@ -46,7 +46,7 @@ def note_lines(document) -> dict[str, list[str]]:
 
     out: dict[str, list[str]] = {}
     for page in document.pages:
-        for area in page._page_box.children:
+        for area in page_box(page).children:
             if not isinstance(area, FootnoteAreaBox):
                 continue
             for note in area.children:
@@ -238,7 +238,7 @@ def mark_continued(document) -> int:
 
     shown = 0
     for page in document.pages:
-        for area in page._page_box.children:
+        for area in page_box(page).children:
             if not isinstance(area, FootnoteAreaBox):
                 continue
             for i, note in enumerate(area.children):

@@ -21,7 +21,6 @@ page's folio is its number in the file.
 from __future__ import annotations
 
 import contextlib
-import copy
 import datetime as dt
 import hashlib
 import io
@@ -37,8 +36,8 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
-from . import engine, notesplit
-from .engine import MM
+from . import notesplit, weasyprint70
+from .weasyprint70 import MM, page_box, quiet_weasyprint, with_bleed
 from .ast import PrintBook, divisions
 from .header import read_header
 from ..fork import can_fork, in_fork
@@ -175,7 +174,7 @@ class Typesetter:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
-        engine.apply()  # notes kept with their calls; tagged PDFs written in linear time
+        weasyprint70.apply()  # notes kept with their calls; tagged PDFs written in linear time
         self.root = tei_root
         self.moment = moment or build_time()
         self.header = read_header(tei_root)
@@ -388,11 +387,11 @@ def place_paragraph_numbers(document, first_folio: int) -> None:
 
     gap = PN_GAP_MM * MM
     for i, page in enumerate(document.pages):
-        page_box = page._page_box
-        left = page_box.content_box_x()
-        right = left + page_box.width
+        tree = page_box(page)
+        left = tree.content_box_x()
+        right = left + tree.width
         recto = (first_folio + i) % 2 == 1
-        for box in page_box.descendants():
+        for box in tree.descendants():
             if not isinstance(box, InlineBlockBox) or box.element is None:
                 continue
             if "pn" not in (box.element.get("class") or "").split() or getattr(box, "_pn_placed", False):
@@ -461,16 +460,7 @@ def write_archival(laid: Laid, tei_bytes: bytes, name: str, moment: dt.datetime)
 
 def write_print(laid: Laid, moment: dt.datetime) -> bytes:
     """The print-shop file: 3 mm bleed, crop marks, TrimBox and BleedBox, PDF/X-4."""
-    from weasyprint.document import Document
-
-    slug = SLUG_MM * MM
-    pages = []
-    for page in laid.document.pages:
-        shop = copy.copy(page)
-        shop.bleed = {side: slug for side in ("top", "right", "bottom", "left")}
-        pages.append(shop)
-    src = laid.document
-    doc = Document(pages, src.metadata, src.url_fetcher, src.font_config, {}, "srgb")
+    doc = with_bleed(laid.document, SLUG_MM * MM)
     raw = doc.write_pdf(pdf_variant="pdf/x-4", output_intent="srgb", pdf_identifier=identifier(laid, "print"))
     return print_fix(raw, laid, moment)
 
@@ -576,8 +566,3 @@ def crop_marks(x0: float, y0: float, x1: float, y1: float) -> bytes:
             lines.append(f"{x:.3f} {y + dy * off:.3f} m {x:.3f} {y + dy * (off + length):.3f} l S")
     body = "/Artifact BMC q 0.25 w 0 G\n" + "\n".join(lines) + "\nQ EMC\n"
     return body.encode()
-
-
-def quiet_weasyprint() -> None:
-    """WeasyPrint warns about CSS it does not support (hyphenate-limit-zone …): keep the build quiet."""
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)

@@ -1,15 +1,38 @@
-"""Fixes to the engines under the print edition (WeasyPrint 70, pydyf 0.13, Python's collector),
-applied once per process by `apply()`. Each patches one thing, checks first that it patches what
-it expects, and says why; without them notes stray from their calls, long books take quadratic
-time to write, and a tenth of the layout time goes to collecting garbage that is not there.
+"""Every use of WeasyPrint 70's and pydyf 0.13's internals, in one place (issue 11).
+
+The print edition relies on things WeasyPrint keeps private: the box tree of a laid-out page, a
+Document made from pages with bleed, and fixes to the engines applied once per process by
+`apply()`. Each fix patches one thing, checks first that it patches what it expects, and says why;
+without them notes stray from their calls, long books take quadratic time to write, and a tenth of
+the layout time goes to collecting garbage that is not there. Internals change between major
+versions without notice, so any other major version of WeasyPrint is refused at import, with the
+reason, rather than left to lay out a subtly different book (tests/test_weasyprint70.py checks
+that each patch is in effect).
 """
 
 from __future__ import annotations
 
+import copy
 import functools
 import gc
 import inspect
 import logging
+
+import weasyprint
+
+SUPPORTED = 70
+
+
+def check_version(version: str) -> None:
+    """Refuse a WeasyPrint whose major version is not the one these patches were written for."""
+    if version.split(".")[0] != str(SUPPORTED):
+        raise RuntimeError(
+            f"edition needs WeasyPrint {SUPPORTED}.x, found {version}: the print edition patches "
+            f"WeasyPrint {SUPPORTED}'s internals (edition/render/weasyprint70.py) and is not made for "
+            f"another version. Install the pinned one: .venv/bin/pip install 'weasyprint>={SUPPORTED},<{SUPPORTED + 1}'")
+
+
+check_version(weasyprint.__version__)
 
 log = logging.getLogger("edition.pdf")
 
@@ -123,3 +146,29 @@ def page_references_once() -> bool:
 
     pydyf.PDF.page_references = property(page_references, doc=original.__doc__)
     return True
+
+
+# --- private parts of WeasyPrint that the print edition reads ------------------------------------
+
+def page_box(page):
+    """The laid-out box tree of a page (WeasyPrint keeps it as `Page._page_box`): where paragraph
+    numbers are moved into the margin and continued notes are marked and measured."""
+    return page._page_box
+
+
+def with_bleed(document, bleed: float):
+    """A copy of the document whose pages reach `bleed` px beyond the trim on every side, with an
+    sRGB output intent (`Page.bleed` and the `Document` constructor are WeasyPrint's own)."""
+    from weasyprint.document import Document
+
+    pages = []
+    for page in document.pages:
+        shop = copy.copy(page)
+        shop.bleed = {side: bleed for side in ("top", "right", "bottom", "left")}
+        pages.append(shop)
+    return Document(pages, document.metadata, document.url_fetcher, document.font_config, {}, "srgb")
+
+
+def quiet_weasyprint() -> None:
+    """WeasyPrint warns about CSS it does not support (hyphenate-limit-zone …): keep the build quiet."""
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
