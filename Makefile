@@ -1,6 +1,6 @@
 # Two commands on a fresh machine: `make` (set up, build every text in seeds/) and `make test`.
 # The build is incremental: each output is a file target with its real inputs, so `make` with
-# nothing changed does nothing, a change to styles/print.css remakes only the PDFs, and a change
+# nothing changed does nothing, a change to edition/styles/print.css remakes only the PDFs, and a change
 # to a text's YAML remakes its TEI and everything made from it. PDF and EPUB run side by side.
 PYTHON ?= python3
 VENV   := .venv
@@ -36,10 +36,10 @@ $(OUT)/%.tei.xml: seeds/%.txt $$(wildcard seeds/$$*.yaml) $(REGISTERS) $(READER)
 	$(BIN)/edition build $< --out $(OUT) --format tei
 
 $(OUT)/%.pdf $(OUT)/%-print.pdf $(OUT)/%-booklet.pdf $(OUT)/%-archival.pdf: \
-		$(OUT)/%.tei.xml $(wildcard styles/print.*) $(RENDER)
+		$(OUT)/%.tei.xml $(wildcard edition/styles/print.*) $(RENDER)
 	$(BIN)/edition build $< --out $(OUT) --format pdf
 
-$(OUT)/%.epub: $(OUT)/%.tei.xml $(wildcard styles/epub*) $(RENDER)
+$(OUT)/%.epub: $(OUT)/%.tei.xml $(wildcard edition/styles/epub*) $(RENDER)
 	$(BIN)/edition build $< --out $(OUT) --format epub
 
 ACE := tools/ace/node_modules/.bin/ace-cli

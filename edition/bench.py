@@ -258,7 +258,7 @@ def make_figures(out_dir: Path, slug: str) -> dict:
         done = make(out_dir=out_dir)
         figures["noop"] = time.perf_counter() - start
         figures["noop_ran"] = remade(done.stdout) + ([f"exit {done.returncode}"] if done.returncode else [])
-    for key, path in (("css", "styles/print.css"), ("yaml", f"seeds/{slug}.yaml")):
+    for key, path in (("css", "edition/styles/print.css"), ("yaml", f"seeds/{slug}.yaml")):
         figures[key] = remade(make("--dry-run", f"--what-if={path}", out_dir=out_dir).stdout)
     return figures
 
@@ -390,7 +390,7 @@ def report(results: Results) -> str:
     else:
         figure("`make` with nothing changed", "not measured (outputs not up to date)", "≤ 0.5 s", None)
     if mk.get("css") is not None:
-        figure("`make` after a change to styles/print.css remakes", ", ".join(mk["css"]) or "nothing", "pdf",
+        figure("`make` after a change to edition/styles/print.css remakes", ", ".join(mk["css"]) or "nothing", "pdf",
                mk["css"] == ["pdf"])
         figure("`make` after a change to the YAML remakes", ", ".join(mk["yaml"]) or "nothing", "epub, pdf, tei",
                mk["yaml"] == ["epub", "pdf", "tei"])

@@ -99,7 +99,7 @@ def test_report_names_every_figure(measured):
     for _, label in bench.STAGES:
         assert label in report
     for figure in ("full build, all outputs", "peak memory", "overhead ratio, seed", "overhead ratio, book",
-                   "÷ pandoc peer", "nothing changed", "styles/print.css", "the YAML", "seconds per page, book ÷ seed",
+                   "÷ pandoc peer", "nothing changed", "edition/styles/print.css", "the YAML", "seconds per page, book ÷ seed",
                    "peak memory, book", "tagging names in 1.0 MB", "WeasyPrint 70", "load average"):
         assert figure in report, figure
     assert "| seconds per page, book ÷ seed | 0.300 ÷ 0.200 = 1.50 | ≤ 1.25 | **NOT met** |" in report

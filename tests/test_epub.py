@@ -370,7 +370,7 @@ def test_seed_notes_and_back_links_pair(seed_root, seed_book):
 
 def test_no_rule_inside_a_note():
     """The rule above a chapter's notes is the notes' block's: a popped-up note shows none."""
-    css = (Path(__file__).parent.parent / "styles" / "epub.css").read_text()
+    css = (Path(__file__).parent.parent / "edition" / "styles" / "epub.css").read_text()
     rules = re.findall(r"([^{}]+)\{([^}]*)\}", re.sub(r"/\*.*?\*/", "", css, flags=re.S))
     for selector, body in rules:
         if "border" in body:

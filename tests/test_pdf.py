@@ -421,7 +421,7 @@ def test_fetcher_serves_styles_and_fonts_only():
     font = fetcher.fetch((pdfmod.STYLES / "fonts" / "SourceSerifPro-Regular.ttf").as_uri())
     assert len(font.read()) > 10000
     for url in ("http://example.org/x.css", "file:///etc/passwd", "data:text/css,body{}",
-                (pdfmod.STYLES / "fonts" / ".." / ".." / "pyproject.toml").as_uri()):
+                (pdfmod.STYLES / "fonts" / ".." / ".." / ".." / "pyproject.toml").as_uri()):
         with pytest.raises(FatalURLFetchingError, match=re.escape(url.split(",")[0])):
             fetcher.fetch(url)
 

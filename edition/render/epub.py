@@ -26,10 +26,10 @@ from lxml import etree
 from edition import typography
 from edition.errors import InputError
 from edition.source import source_date_epoch
+from edition.render import STYLES
 from edition.render.header import BookInfo, read_header
 from edition.render.pandoc import api_version, run_pandoc
 
-STYLES = Path(__file__).resolve().parents[2] / "styles"
 OPF_NS = "http://www.idpf.org/2007/opf"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"

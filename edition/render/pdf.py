@@ -36,7 +36,7 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
-from . import notesplit, weasyprint70
+from . import STYLES, notesplit, weasyprint70
 from .weasyprint70 import MM, page_box, quiet_weasyprint, with_bleed
 from .ast import PrintBook, divisions
 from .header import read_header
@@ -44,7 +44,6 @@ from ..fork import can_fork, in_fork
 from ..source import source_date_epoch
 from .pandoc import run_pandoc
 
-STYLES = Path(__file__).resolve().parents[2] / "styles"
 CSS_PATH = STYLES / "print.css"
 TEMPLATE_PATH = STYLES / "print.html"
 VARIANTS = ("pdf", "print", "archival")
