@@ -86,12 +86,26 @@ class Builder:
             body = inner[len(pre):len(inner) - len(post)]
             if pre and post and any(mark in body for mark in '"\u201c\u201d'):
                 pre = post = ""  # `"…," Trotsky wrote, "…"`: the marks are the author's text
+            pre, post = self.keepable(pre, post, end)
         node = self.text_element(parent, tag, **attrs)
         if pre or post:
             node.set("rend", " ".join(filter(None, [attrs.get("rend"), rend(pre, post)])))
         self.inline.parse(node, start + len(pre), end - len(post))
         self.cursor = end
         return node
+
+    def keepable(self, pre: str, post: str, end: int) -> tuple[str, str]:
+        """The delimiters an element may record: not one that a no-break space (or another blank XML
+        cannot hold between elements) stands before or after — that blank goes inside the element,
+        so the mark stays text beside it, in the source's order."""
+        if self.pending:
+            pre = ""
+        after = end
+        while after < len(self.text) and self.text[after].isspace():
+            after += 1
+        if self.text[end:after].strip(" \t\r\n"):
+            post = ""
+        return pre, post
 
     def lines(self, parent: etree._Element, tag: str, pieces: list[Piece], **attrs) -> etree._Element:
         """One element over several lines or blocks (a title, a heading): `lb` at each break."""
@@ -193,6 +207,8 @@ class Builder:
         text = self.text[first.start:end]
         pre = text[0] if text[:1] in OPEN_QUOTES else ""
         post = text[-1] if text[-1:] in CLOSE_QUOTES and len(text) > 1 else ""
+        self.space(cit, first.start)
+        pre, post = self.keepable(pre, post, end)
         quote = self.open(cit, "quote", first.start, rend=rend(pre, post))
         inner_start, inner_end = first.start + len(pre), end - len(post)
         self.cursor = inner_start
@@ -224,8 +240,9 @@ class Builder:
     def parenthesised(self, parent: etree._Element, start: int, end: int) -> etree._Element:
         """A source citation in parentheses (`(Trotsky, p. 5.)`), the parentheses in @rend."""
         self.space(parent, start)
-        bibl = self.text_element(parent, "bibl", rend="pre-lpar post-rpar")
-        self.inline.parse(bibl, start + 1, end - 1)
+        pre, post = self.keepable("(", ")", end)
+        bibl = self.text_element(parent, "bibl", rend=rend(pre, post))
+        self.inline.parse(bibl, start + len(pre), end - len(post))
         self.cursor = end
         return bibl
 
