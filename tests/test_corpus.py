@@ -116,7 +116,7 @@ def missing_at(expected: list[str], found: int | None) -> str:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
-def test_pdf_prints_every_word_each_footnote_on_its_call_page_one_title_page(built, name):
+def test_pdf_prints_every_word_each_footnote_from_its_call_page_one_title_page(built, name):
     root = etree.parse(str(built / f"{name}.tei.xml")).getroot()
     pdf = (built / f"{name}.pdf").read_bytes()
     text, notes = printed(root)
@@ -129,7 +129,8 @@ def test_pdf_prints_every_word_each_footnote_on_its_call_page_one_title_page(bui
         page = dests[f"{ident}-call"]
         assert dests[ident] == page, f"{ident}: called on p. {page}, set on p. {dests[ident]}"
         expected = pdf_words(root, note)
-        ok, miss = is_subsequence(expected, norm_words(pages[page - 1]))
+        # whole, from its call's page on: a long note continues on the next page or two (marked)
+        ok, miss = is_subsequence(expected, norm_words("\n".join(pages[page - 1:page + 2])))
         assert ok, f"{ident}: " + missing_at(expected, miss)
 
 
