@@ -25,7 +25,7 @@ if [ -n "$missing" ]; then
 fi
 
 stylesheets="$here/../../shared/tei/stylesheets"
-if [ ! -x "$stylesheets/bin/teitoodt" ]; then
+if [ ! -f "$stylesheets/bin/teitoodt" ]; then  # stored without its exec bit (and as a plain file, not a link)
     echo "setup-stylesheets: $stylesheets/bin/teitoodt not found (the TEI Stylesheets come from ../shared)" >&2
     exit 1
 fi
