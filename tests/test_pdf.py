@@ -765,3 +765,19 @@ def test_no_empty_back_matter():
     assert "back-section" not in html and "No entries" not in html
     for ident, _ in BACK_SECTIONS:
         assert f'href="#{ident}"' not in html
+
+
+def test_a_word_far_longer_than_the_measure_stays_on_the_page(tmp_path):
+    """A word of 1,500 letters (pasted data, a URL run together) breaks inside the text block: every
+    letter printed, none beyond the page (issue 12: 5,000 letters ran off the page once)."""
+    import pdfplumber
+
+    from edition import build as build_mod
+    word = "".join("xyz"[i % 3] for i in range(1500))
+    (tmp_path / "t.txt").write_text(f"Title\n\nBefore the long word {word} and after it.\n", encoding="utf-8")
+    root = build_mod.make_tei(build_mod.Text.from_path(tmp_path / "t.txt"))
+    data = pdfmod.render_pdfs(root, b"", {"pdf"})["pdf"]
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        chars = [(c, page.width) for page in pdf.pages for c in page.chars]
+    assert sum(c["text"] in "xyz" for c, _ in chars) >= len(word)
+    assert all(0 <= c["x0"] and c["x1"] <= width for c, width in chars)
