@@ -15,6 +15,25 @@ SHARED = ROOT.parent / "shared"
 FIXTURE_TEXTS = sorted((ROOT / "tests" / "fixtures" / "texts").glob("*.txt"))
 
 
+def text_outside(el: etree._Element, skip: set) -> str:
+    """The text of `el` in document order, without the elements in `skip` (their tails kept):
+    what a reader of the PDF or the EPUB should find, once notes and title page are set apart."""
+    parts: list[str] = []
+
+    def walk(node: etree._Element) -> None:
+        if node not in skip:
+            parts.append(node.text or "")
+            for child in node:
+                if isinstance(child.tag, str):
+                    walk(child)
+                else:
+                    parts.append(child.tail or "")
+        parts.append(node.tail or "")
+
+    walk(el)
+    return " ".join(parts)
+
+
 @pytest.fixture(scope="session")
 def tei_all() -> etree.RelaxNG:
     """The official TEI P5 tei_all grammar from ../shared/tei (CI always has it)."""

@@ -153,6 +153,11 @@ def make(tmp_path: Path, yaml_text: str, persons: str = PERSONS) -> Path:
     ("notes:\n  - at: second\n    text: See {ref:nobody:Nobody}.\n", 3, "unknown register id 'nobody'"),
     ("notes:\n  - at: second\n    txt: x\n", 3, "unknown key 'txt'"),
     ("notes:\n  - at: second\n    text: [a list]\n", 3, "'text' must be text"),
+    ("preface:\n  heading: A note\n", 2, "preface lacks 'paragraphs'"),
+    ("preface:\n  heading: A note\n  paragraphs:\n    - ''\n", 4, "a preface paragraph must be text"),
+    ("foreign:\n  - {phrase: Smolny men, lang: ru}\n", 2, 'foreign phrase "Smolny men" not found'),
+    ("foreign:\n  - {phrase: second, lang: 'not a tag'}\n", 2, "is not a language tag"),
+    ("foreign:\n  - {phrase: second}\n", 2, "lang"),
 ])
 def test_editorial_errors_are_located(tmp_path, yaml_text, line, message):
     source = make(tmp_path, yaml_text)
@@ -247,18 +252,6 @@ def test_the_editors_preface_is_front_matter_not_source(tmp_path):
     assert tei.project_schema().validate(root), tei.project_schema().error_log
 
 
-@pytest.mark.parametrize("yaml_text, line, message", [
-    ("preface:\n  heading: A note\n", 2, "preface lacks 'paragraphs'"),
-    ("preface:\n  heading: A note\n  paragraphs:\n    - ''\n", 4, "a preface paragraph must be text"),
-])
-def test_preface_errors_are_located(tmp_path, yaml_text, line, message):
-    source = make(tmp_path, yaml_text)
-    with pytest.raises(InputError) as err:
-        text_to_tei(Text.from_path(source))
-    assert err.value.path.endswith("essay.yaml") and err.value.line == line, err.value
-    assert message in err.value.message
-
-
 def test_no_editorial_note_inside_an_inline_citation(seed_root):
     """The TEI Stylesheets merge a note inside a bibl into the citation: it stands after it."""
     inside = seed_root.xpath("//t:p//t:bibl//t:note[@type='editorial']", namespaces=NS)
@@ -348,19 +341,6 @@ def test_foreign_phrases_carry_their_language(tmp_path):
     assert root.xpath("//t:note/t:title/@xml:lang", namespaces=NS) == ["ru-Latn"]
     assert tei.diplomatic(root) == TEXT
     assert tei.project_schema().validate(root), tei.project_schema().error_log
-
-
-@pytest.mark.parametrize("yaml_text, line, message", [
-    ("foreign:\n  - {phrase: Smolny men, lang: ru}\n", 2, 'foreign phrase "Smolny men" not found'),
-    ("foreign:\n  - {phrase: second, lang: 'not a tag'}\n", 2, "is not a language tag"),
-    ("foreign:\n  - {phrase: second}\n", 2, "lang"),
-])
-def test_foreign_errors_are_located(tmp_path, yaml_text, line, message):
-    source = make(tmp_path, yaml_text)
-    with pytest.raises(InputError) as err:
-        text_to_tei(Text.from_path(source))
-    assert err.value.path.endswith("essay.yaml") and err.value.line == line
-    assert message in err.value.message
 
 
 def test_the_same_emendation_twice_is_refused_at_the_second(tmp_path):

@@ -22,7 +22,7 @@ from edition import corpus, tei
 from edition.typography import normalise
 
 from conftest import SHARED
-from test_epub import Book, assert_epubcheck_clean, first_missing, reading_text, text_of, words
+from test_epub import Book, assert_epubcheck_clean, drop, first_missing, reading_text, text_of, words
 from test_pdf import book_text, called_footnotes, dest_pages, is_subsequence, norm_words, page_texts
 
 CORPUS = SHARED / "corpus"
@@ -71,16 +71,6 @@ def built(tmp_path_factory) -> Path:
                            "--out", str(folder / "out")], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-3000:]
     return folder / "out"
-
-
-def drop(el: etree._Element) -> None:
-    """Remove an element from its tree, keeping the text after it."""
-    previous, parent = el.getprevious(), el.getparent()
-    if previous is not None:
-        previous.tail = (previous.tail or "") + (el.tail or "")
-    else:
-        parent.text = (parent.text or "") + (el.tail or "")
-    parent.remove(el)
 
 
 def printed(root: etree._Element) -> tuple[str, dict[str, str]]:

@@ -26,6 +26,8 @@ from edition.typography import normalise
 from edition.render.epub import ACE, ace, cover_alt, epubcheck, render_epub
 from edition.render.header import BookInfo, book_identifier, read_header
 
+from conftest import text_outside
+
 FIXTURE = Path(__file__).parent / "fixtures" / "epub-sample.tei.xml"
 T = "{http://www.tei-c.org/ns/1.0}"
 NS = {"t": "http://www.tei-c.org/ns/1.0"}
@@ -41,6 +43,16 @@ LITERALS_NOTE = ["<i>", "&", "$a$", "*b*", "_c_", "#", "{{d}}", "[x](http://exam
 
 
 # --- reading an EPUB back --------------------------------------------------------------------------
+
+def drop(el: etree._Element) -> None:
+    """Remove an element from its tree, keeping the text after it."""
+    previous, parent = el.getprevious(), el.getparent()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + (el.tail or "")
+    else:
+        parent.text = (parent.text or "") + (el.tail or "")
+    parent.remove(el)
+
 
 class Book:
     """An EPUB opened for reading back: the package document, the spine, the XHTML documents."""
@@ -178,12 +190,7 @@ def reading_text(book: Book, name: str) -> str:
     """A document's text as a reader meets it, without the note calls (superscript apparatus)."""
     body = book.xhtml(name).find("h:body", H)
     for call in body.xpath(".//h:a[@e:type='noteref']", namespaces=H):
-        parent, previous = call.getparent(), call.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + (call.tail or "")
-        else:
-            parent.text = (parent.text or "") + (call.tail or "")
-        parent.remove(call)
+        drop(call)
     return text_of(body)
 
 
@@ -704,20 +711,7 @@ def forms_text_words(root: etree._Element) -> list[str]:
     the anchors of where its notes stood)."""
     skip = set(forms_footnotes(root)) | set(root.xpath(
         "//t:titlePage | //t:div[@type='notes'][not(*[not(self::t:head or self::t:anchor)])]", namespaces=NS))
-    parts: list[str] = []
-
-    def walk(el):
-        if el not in skip:
-            parts.append(el.text or "")
-            for child in el:
-                if isinstance(child.tag, str):
-                    walk(child)
-                else:
-                    parts.append(child.tail or "")
-        parts.append(el.tail or "")
-
-    walk(root.find("t:text", NS))
-    return words(" ".join(parts))
+    return words(text_outside(root.find("t:text", NS), skip))
 
 
 def test_forms_epubcheck_reports_nothing(forms_book):

@@ -22,6 +22,8 @@ from edition.render.weasyprint70 import page_box
 from edition.typography import normalise
 from edition.render.ast import BACK_SECTIONS, NS, read_registers, text_of
 
+from conftest import text_outside
+
 FIXTURES = Path(__file__).parent / "fixtures"
 A5 = (148 * 72 / 25.4, 210 * 72 / 25.4)
 BLEED = 3 * 72 / 25.4
@@ -563,24 +565,9 @@ def body_words(root) -> list[str]:
     """The reading text set at reading sizes: without footnotes (editors' or the author's at their
     markers), the title page and a notes section left with only its heading (its notes are footnotes
     now), with a note left between blocks (it is printed in place)."""
-    footnotes = set(called_footnotes(root)) | set(root.xpath(
-        "//t:div[@type='notes'][not(*[not(self::t:head or self::t:anchor)])]", namespaces=NS))
-    parts: list[str] = []
-
-    def walk(el):
-        if el in footnotes or etree.QName(el).localname == "titlePage":
-            parts.append(el.tail or "")
-            return
-        parts.append(el.text or "")
-        for child in el:
-            if isinstance(child.tag, str):
-                walk(child)
-            else:
-                parts.append(child.tail or "")
-        parts.append(el.tail or "")
-
-    walk(root.xpath("t:text", namespaces=NS)[0])
-    return norm_words(" ".join(parts))
+    skip = set(called_footnotes(root)) | set(root.xpath(
+        "//t:titlePage | //t:div[@type='notes'][not(*[not(self::t:head or self::t:anchor)])]", namespaces=NS))
+    return norm_words(text_outside(root.xpath("t:text", namespaces=NS)[0], skip))
 
 
 def test_forms_every_word_of_the_text_in_order(forms_book):
