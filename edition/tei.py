@@ -287,20 +287,24 @@ def assemble(header: etree._Element, text: etree._Element, lang: str, digest: st
     return root
 
 
-def _recorded_digest(root: etree._Element) -> etree._Element | None:
-    return root.find(f"{T}teiHeader/{T}fileDesc/{T}sourceDesc/{T}bibl/{T}idno[@type='sha256']")
+def _digest_mismatch(root: etree._Element) -> tuple[etree._Element, str] | None:
+    """(the idno recording the source's sha256, the sha256 of the text the file now gives back),
+    when the two differ; None when they agree or the file records none."""
+    idno = root.find(f"{T}teiHeader/{T}fileDesc/{T}sourceDesc/{T}bibl/{T}idno[@type='sha256']")
+    if idno is None:
+        return None
+    recovered = hashlib.sha256(diplomatic(root).encode("utf-8")).hexdigest()
+    return None if recovered == (idno.text or "").strip() else (idno, recovered)
 
 
 def adopt_edits(root: etree._Element, path: Path, today: dt.date) -> None:
     """A TEI master edited by hand is built into a new edition: if its text no longer matches the
     source it records, say so (a deliberate edit, or an XML tool that changed its whitespace) and
     record the text as it now is, with a dated change, so the new file describes itself truly."""
-    idno = _recorded_digest(root)
-    if idno is None:
+    mismatch = _digest_mismatch(root)
+    if mismatch is None:
         return
-    recovered = hashlib.sha256(diplomatic(root).encode("utf-8")).hexdigest()
-    if recovered == (idno.text or "").strip():
-        return
+    idno, recovered = mismatch
     warn(path, idno.sourceline, "the text of this TEI differs from the source it records (edited by hand, or "
                                 "its whitespace changed by an XML tool): the new edition records it as it now is")
     idno.text = recovered
@@ -313,12 +317,9 @@ def adopt_edits(root: etree._Element, path: Path, today: dt.date) -> None:
 def check_recovered(root: etree._Element, path: Path) -> None:
     """Refuse a TEI whose diplomatic text no longer matches the source's sha256 it records (an XML
     formatter changed its whitespace, or a hand edit its text): its editions would not be the source's."""
-    idno = _recorded_digest(root)
-    if idno is None:
-        return
-    recovered = hashlib.sha256(diplomatic(root).encode("utf-8")).hexdigest()
-    if recovered != (idno.text or "").strip():
-        raise InputError(path, idno.sourceline, None,
+    mismatch = _digest_mismatch(root)
+    if mismatch is not None:
+        raise InputError(path, mismatch[0].sourceline, None,
                          "the text recovered from this TEI does not match the source's sha256 recorded here "
                          "(an XML tool has changed its whitespace or text) — rebuild it from the source")
 
