@@ -71,14 +71,14 @@ def warm_up() -> None:
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from .render import pdf
+    from .render import pdf, typeset
 
     pdf.quiet_weasyprint()
     fonts = FontConfiguration()
-    fetcher = pdf._fetcher_class()()
-    css = CSS(filename=str(pdf.CSS_PATH), font_config=fonts, url_fetcher=fetcher)
+    fetcher = typeset._fetcher_class()()
+    css = CSS(filename=str(typeset.CSS_PATH), font_config=fonts, url_fetcher=fetcher)
     html = "<html lang='en-GB'><p>Hyphenation <em>and</em> fonts, warmed up.</p></html>"
-    HTML(string=html, base_url=str(pdf.STYLES) + "/", url_fetcher=fetcher).render(
+    HTML(string=html, base_url=str(typeset.STYLES) + "/", url_fetcher=fetcher).render(
         font_config=fonts, stylesheets=[css]).write_pdf()
 
 
@@ -89,17 +89,17 @@ def weasyprint_alone(parts: dict) -> tuple[float, int]:
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from .render import pdf
+    from .render import typeset
 
     start = time.perf_counter()
     fonts = FontConfiguration()
-    fetcher = pdf._fetcher_class()()
-    base = CSS(filename=str(pdf.CSS_PATH), font_config=fonts, url_fetcher=fetcher)
+    fetcher = typeset._fetcher_class()()
+    base = CSS(filename=str(typeset.CSS_PATH), font_config=fonts, url_fetcher=fetcher)
     docs = []
     for name in ("front", "text", "back"):
         part = parts[name]
         sheets = [base] + [CSS(string=rules, font_config=fonts, url_fetcher=fetcher) for rules in part.css]
-        docs.append(HTML(string=part.html, base_url=str(pdf.STYLES) + "/", url_fetcher=fetcher)
+        docs.append(HTML(string=part.html, base_url=str(typeset.STYLES) + "/", url_fetcher=fetcher)
                     .render(font_config=fonts, stylesheets=sheets))
     joined = docs[1].copy([page for doc in docs for page in doc.pages])
     joined.color_profiles = {}
@@ -115,8 +115,8 @@ def measure_text(source: Path, repeats: int = 1) -> dict:
     from .editorial import load_editorial
     from .read import read_text
     from .names import load_registers
-    from .render import pdf
-    from .render.pdf import timed
+    from .render import pdf, typeset
+    from .render.typeset import timed
     from .render.epub import render_epub
     from .render.impose import booklet
     from .source import read_source
@@ -138,9 +138,9 @@ def measure_text(source: Path, repeats: int = 1) -> dict:
         tei_bytes = tei.serialise(root)
 
     pdf.quiet_weasyprint()
-    moment = pdf.build_time()
+    moment = typeset.build_time()
     with timed(times, "layout"):
-        setter = pdf.Typesetter(root, moment)
+        setter = typeset.Typesetter(root, moment)
         laid = setter.layout()
     for key in ("ast", "html", "body"):
         times[key] = laid.timings.get(key, 0.0)
@@ -164,7 +164,7 @@ def measure_text(source: Path, repeats: int = 1) -> dict:
     reading_pdf = times["layout"] + times["write_pdf"]
     for _ in range(repeats - 1):  # the best of a few: other work on a shared machine only adds time
         start = time.perf_counter()
-        pdf.write_reading(pdf.Typesetter(root, moment).layout())
+        pdf.write_reading(typeset.Typesetter(root, moment).layout())
         reading_pdf = min(reading_pdf, time.perf_counter() - start)
         gc.collect()
         alone = min(alone, weasyprint_alone(parts)[0])

@@ -102,7 +102,8 @@ def render_pdfs(root: etree._Element, tei_bytes: bytes, slug: str) -> dict[str, 
     from weasyprint.urls import FatalURLFetchingError
 
     from .render.impose import booklet
-    from .render.pdf import CSS_PATH, render_pdfs as pdfs_from_tei
+    from .render.pdf import render_pdfs as pdfs_from_tei
+    from .render.typeset import CSS_PATH
     try:
         pdfs = pdfs_from_tei(root, tei_bytes, {"pdf", "print", "archival"}, slug=slug)
     except FatalURLFetchingError as exc:  # a stylesheet asked for something beyond styles/ and the fonts

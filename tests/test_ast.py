@@ -1,4 +1,6 @@
-"""TEI → Pandoc AST: each element on a few lines of TEI, both targets, literal text kept literal."""
+"""TEI → the neutral Pandoc AST (ast.py, inlines.py, matter.py), then the print and EPUB editions of it
+(targets.py). The AST is compared by its readable outline (`pandoc.outline`): each expected outline
+below was read and checked against the TEI it comes from."""
 
 import re
 from pathlib import Path
@@ -6,10 +8,11 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from edition.render.ast import (
-    UnknownElement, divisions, life_dates, ranges, read_registers, stringify, tei_to_ast, Entry,
-)
-from edition.render.pandoc import api_version, run_pandoc
+from edition.render.ast import neutral_ast
+from edition.render.inlines import UnknownElement
+from edition.render.matter import Entry, life_dates, read_registers
+from edition.render.pandoc import api_version, divisions, outline, run_pandoc, stringify
+from edition.render.targets import division, for_epub, for_print, note_units, ranges, tei_to_ast
 
 FIXTURE = Path(__file__).parent / "fixtures" / "print-sample.tei.xml"
 T = "http://www.tei-c.org/ns/1.0"
@@ -44,30 +47,53 @@ def text_blocks(ast):
     return divisions(ast, "text")["blocks"]
 
 
+def block(blocks: list, ident: str) -> str:
+    """The outline of the block (at any depth) whose id is `ident`."""
+    for node in walk(blocks):
+        if node.get("t") in ("Div", "Header") and (node["c"][0] if node["t"] == "Div" else node["c"][1])[0] == ident:
+            return outline([node])
+    raise KeyError(ident)
+
+
+def entry(blocks: list, start: str) -> str:
+    """The outline line of an index or contents entry that starts with `start`."""
+    return next(line.strip() for line in outline(blocks).splitlines() if line.strip().startswith(start))
+
+
 @pytest.fixture(scope="module")
 def sample():
     return etree.parse(str(FIXTURE)).getroot()
 
 
+@pytest.fixture(scope="module")
+def neutral(sample):
+    return neutral_ast(sample)
+
+
 def test_api_version_is_asked_of_pandoc():
     version = api_version()
     assert isinstance(version, list) and version[:2] >= [1, 22]
-    assert tei_to_ast(tei('<p n="1">x</p>'), "epub")["pandoc-api-version"] == version
+    assert neutral_ast(tei('<p n="1">x</p>'))["pandoc-api-version"] == version
 
 
-def test_book_has_front_text_back(sample):
-    for target in ("print", "epub"):
-        ast = tei_to_ast(sample, target)
-        assert [b["c"][0][0] for b in ast["blocks"]] == ["front", "text", "back"]
+def test_book_has_front_text_back(neutral):
+    """The neutral book and the print book have the three divisions; the e-book is cut into
+    chapters: the title heads the text before the first section, each back division is one."""
+    assert [b["c"][0][0] for b in neutral["blocks"]] == ["front", "text", "back"]
+    assert [b["c"][0][0] for b in for_print(neutral)["blocks"]] == ["front", "text", "back"]
+    epub = for_epub(neutral)["blocks"]
+    assert outline(epub[:1]) == "H1#text-title.text-title: Stalin: 50 years after the death of a tyrant"
+    assert [b["c"][1][0]["c"][1][0] for b in epub if b["t"] == "Div" and "back-section" in b["c"][0][1]] == \
+        ["textual-notes", "works-cited", "index-persons", "index-places"]
 
 
 def test_unknown_element_is_an_error_not_dropped_text():
     with pytest.raises(UnknownElement, match="<frobnicate>"):
-        tei_to_ast(tei('<p n="1">a <frobnicate>lost</frobnicate></p>'), "print")
+        neutral_ast(tei('<p n="1">a <frobnicate>lost</frobnicate></p>'))
     with pytest.raises(UnknownElement, match="<table>"):
-        tei_to_ast(tei('<table/>'), "epub")
+        neutral_ast(tei('<table/>'))
     with pytest.raises(UnknownElement, match="text"):
-        tei_to_ast(tei('stray text<p n="1">x</p>'), "print")
+        neutral_ast(tei('stray text<p n="1">x</p>'))
 
 
 def test_unknown_target():
@@ -76,11 +102,14 @@ def test_unknown_target():
 
 
 def test_paragraph_has_anchor_and_number():
-    out = html(tei('<p n="7" xml:id="p7">Some text.</p>'))
-    assert 'id="p7"' in out and '<span class="pn">7</span>' in out
+    doc = neutral_ast(tei('<p n="7" xml:id="p7">Some text.</p>'))
+    assert outline(division(doc, "text")) == "Div#p7.para n=7\n  Para: [.pn: 7]Some text."
+    # EPUB: the number hidden from screen readers, a space after it for copying
+    assert block(for_epub(doc)["blocks"], "p7") == "Div#p7.para n=7\n  Para: [.pn aria-hidden=true: 7] Some text."
 
 
 def test_literal_text_prints_as_written():
+    """Through pandoc's HTML writer: text that looks like markup stays text, in both editions."""
     literal = "&lt;script&gt;x&lt;/script&gt; &amp; &lt;b&gt;b&lt;/b&gt; $a$ *b* [x](http://e.org) {{c}}"
     for target in ("print", "epub"):
         out = html(tei(f'<p n="1">{literal}<note type="editorial" place="foot" xml:id="n1" n="1">'
@@ -91,116 +120,189 @@ def test_literal_text_prints_as_written():
 
 
 def test_typography_applied_with_quote_context():
-    ast = tei_to_ast(tei('<p n="1">He said "the <persName ref="#l">Lenin</persName> of today" - no.</p>'), "print")
-    paras = [stringify(n["c"]) for n in walk(text_blocks(ast)) if n.get("t") == "Para"]
+    doc = neutral_ast(tei('<p n="1">He said "the <persName ref="#l">Lenin</persName> of today" - no.</p>'))
+    paras = [stringify(n["c"]) for n in walk(text_blocks(doc)) if n.get("t") == "Para"]
     assert paras == ["1He said “the Lenin of today”\u00a0– no."]
 
 
-def test_names_get_stable_anchors_counted_per_entry(sample):
-    ast = tei_to_ast(sample, "print")
-    ids = [n["c"][0][0] for n in walk(divisions(ast, "text")) if n.get("t") == "Span" and "name" in n["c"][0][1]]
+def test_names_get_stable_anchors_counted_per_entry(neutral):
+    ids = [n["c"][0][0] for n in walk(divisions(neutral, "text")) if n.get("t") == "Span" and "name" in n["c"][0][1]]
     assert ids[:5] == ["stalin-1", "stalin-2", "lenin-1", "bolsheviks-1", "lenin-2"]
     assert len(ids) == len(set(ids))
-    # the epub target names the same mentions the same way
-    epub = tei_to_ast(sample, "epub")
-    ids2 = [n["c"][0][0] for n in walk(divisions(epub, "text")) if n.get("t") == "Span" and "name" in n["c"][0][1]]
-    assert ids == ids2
+    for edition in (for_print(neutral)["blocks"], for_epub(neutral)["blocks"]):  # both keep them
+        assert [n["c"][0][0] for n in walk(edition) if n.get("t") == "Span" and "name" in n["c"][0][1]
+                and n["c"][0][0]] == ids
 
 
-def test_print_note_is_an_inline_footnote_span_at_its_call(sample):
-    out = html(sample, "print")
-    # the call follows the comma that ends the lemma, as in a book
-    assert '1907,<span id="n1-call" class="note-call"></span><span id="n1" class="footnote" data-n="1">The' in out.replace("\n", " ")
-    assert "<aside" not in out
+NOTE_TEI = ('<div xml:id="s1"><head>One</head><p n="1" xml:id="p1">In 1907<note type="editorial" place="foot" '
+            'xml:id="n1" n="1">The <persName ref="#l">note</persName>.</note>, he <choice><sic>sayd</sic>'
+            '<corr>said</corr></choice> nothing.</p><p n="2" xml:id="p2">Then.</p></div>')
 
 
-def test_epub_note_is_noteref_and_aside_with_backlink(sample):
-    out = html(sample, "epub").replace("\n", " ")
-    assert '<a epub:type="noteref" role="doc-noteref" id="n1-ref" href="#n1"><sup>1</sup></a>' in out
-    assert '<aside epub:type="footnote" role="doc-footnote" id="n1">' in out
-    assert '<a href="#n1-ref" epub:type="backlink" role="doc-backlink">1.</a>' in out
-    assert 'class="footnote"' not in out
+def test_a_note_is_one_neutral_span_at_its_call():
+    """The call follows the comma that ends the lemma, as in a book; the note's text is at the call,
+    its mentions are the note's, the unit is marked as calling notes."""
+    doc = neutral_ast(tei(NOTE_TEI))
+    assert block(doc["blocks"], "p1") == (
+        "Div#p1.para.has-notes n=1\n"
+        "  Para: [.pn: 1]In 1907,[#n1.note n=1: The [#l-1.name.person ref=l: note].] he [#corr-1.corr: said] nothing.")
+    assert note_units(division(doc, "text")) == {"n1": "p1"}
 
 
-def test_emendation_shows_correction_and_textual_note(sample):
-    out = html(sample, "print", pages={"corr-1": 9})
-    assert '<span id="corr-1" class="corr">fait accompli</span>' in out
-    tn = out[out.index('id="textual-notes"'):out.index('id="works-cited"')].replace("\n", " ")
-    assert '<a href="#corr-1">9</a> ¶\u00a03</span> fait accompli] fait d’accompli <em>source</em>' in tn
-    epub = html(sample, "epub").replace("\n", " ")
-    assert '<a href="#corr-1">¶\u00a03</a></span> fait accompli]' in epub
-    # two ways: the corrected words link to their textual note, which links back to them
-    assert '<a href="#textual-note-1" id="corr-1" class="corr">fait accompli</a>' in epub
-    assert '<span id="textual-note-1" class="textual-note">' in epub
+def test_print_note_is_a_call_and_a_footnote_span():
+    doc = for_print(neutral_ast(tei(NOTE_TEI)))
+    assert block(doc["blocks"], "p1").splitlines()[1] == (
+        "  Para: [.pn: 1]In 1907,[#n1-call.note-call: ][#n1.footnote n=1: The [#l-1.name.person ref=l: note].]"
+        " he [#corr-1.corr: said] nothing.")
 
 
-def test_block_quotation_letters_list_epigraph(sample):
-    out = html(sample, "print")
-    assert '<div id="p5" class="blockquote" data-n="5">\n<blockquote>' in out
-    assert "“" not in out[out.index('id="p5"'):out.index('id="p6"')].split("<blockquote>")[1][:40]
-    assert '<div id="p11" class="letter" data-n="11">' in out and '<div class="salute">' in out
-    assert '<div class="signed">\n<p>L.\u00a0Kam<span class="supplied">[enev]</span></p>' in out
-    assert '<li><div id="p7" class="item" data-n="7">' in out
-    assert '<div id="epigraph" class="epigraph">' in out
-    # citations after block quotations lose their parentheses; inline ones keep them
-    assert "<p>Maria Joffe, <em>One Long Night</em>, pp.\u00a069–70.</p>" in out
-    assert "(<span class=\"bibl\" data-corresp=\"pravda-1917\">Pravda, April 21 (8) 1917</span>)" in out
+def test_epub_note_is_a_noteref_and_an_aside_at_the_chapters_end():
+    doc = for_epub(neutral_ast(tei(NOTE_TEI)))
+    chapter = next(b for b in doc["blocks"] if b["t"] == "Div" and "division" in b["c"][0][1])
+    assert outline([chapter]) == "\n".join([
+        "Div.division.div",
+        "  H2#s1: One",
+        "  Div#p1.para.has-notes n=1",
+        '    Para: [.pn aria-hidden=true: 1] In 1907,{html: <a epub:type="noteref" role="doc-noteref" id="n1-ref" '
+        'href="#n1"><sup>1</sup></a>} he <#textual-note-1 #corr-1.corr: said> nothing.',
+        "  Div#p2.para n=2",
+        "    Para: [.pn aria-hidden=true: 2] Then.",
+        "  Div.footnotes",
+        '    {html: <aside epub:type="footnote" role="doc-footnote" id="n1">}',
+        '    Para: {html: <a href="#n1-ref" epub:type="backlink" role="doc-backlink">1.</a>} The '
+        "[#l-1.name.person ref=l: note].",
+        "    {html: </aside>}",
+    ])
 
 
-def test_print_index_locators_are_pages_ascending_unique_ranged(sample):
+def test_emendation_shows_correction_and_textual_note(neutral):
+    assert "[#corr-1.corr: fait accompli]" in block(neutral["blocks"], "p3")
+    neutral_note = "Plain: [#textual-note-1.textual-note: [.locator: <#corr-1 .mention para=3: >] fait accompli] " \
+                   "fait d’accompli *source*]"
+    assert entry(division(neutral, "back"), "Plain: [#textual-note-1") == neutral_note
+    printed = for_print(neutral, {"corr-1": 9})
+    assert entry(division(printed, "back"), "Plain: [#textual-note-1") == \
+        "Plain: [#textual-note-1.textual-note: [.locator: <#corr-1: 9> ¶\u00a03] fait accompli] fait d’accompli *source*]"
+    # EPUB, two ways: the corrected words link to their textual note, which links back to them
+    epub = for_epub(neutral)["blocks"]
+    assert "<#textual-note-1 #corr-1.corr: fait accompli>" in block(epub, "p3")
+    assert entry(epub, "Plain: [#textual-note-1") == \
+        "Plain: [#textual-note-1.textual-note: [.locator: <#corr-1: ¶\u00a03>] fait accompli] fait d’accompli *source*]"
+
+
+def test_block_quotation_letters_list_epigraph(neutral):
+    blocks = neutral["blocks"]
+    assert block(blocks, "p5") == "\n".join([
+        "Div#p5.blockquote n=5",
+        "  BlockQuote",
+        "    Para: [.pn: 5]But one of the Smolny men, puny and insignificant […] all bore his [.supplied: "
+        "[Stalin’s]] signature. Inviting them to a ‘friendly’ drink, he would get to know in detail how a "
+        "particular organization functioned.",
+        "  Div.source",  # the citation after a block quotation loses its parentheses
+        "    Para: Maria Joffe, *One Long Night*, pp.\u00a069–70.",
+    ])
+    assert block(blocks, "letters-1") == "\n".join([
+        "Div#letters-1.letters",
+        "  Div#p11.letter n=11",
+        "    Div.opener",
+        "      Div.salute",
+        "        Para: [.pn: 11]Joseph,",
+        "    Para: Tonight I received your letter of the 5th. I am sorry for what I said.",
+        "    Div.closer",
+        "      Div.signed",
+        "        Para: L.\u00a0Kam[.supplied: [enev]]",
+    ])
+    assert block(blocks, "p7") == "Div#p7.item n=7\n  Plain: [.pn: 7]Free and democratic elections with right " \
+                                  "of recall for all Soviet officials."
+    assert block(blocks, "epigraph").splitlines()[0] == "Div#epigraph.epigraph"
+    # an inline citation keeps its parentheses
+    assert "([.bibl corresp=pravda-1917: Pravda, April 21 (8) 1917])" in block(blocks, "p3")
+
+
+def test_epub_marks_epigraph_and_letters_for_reading_systems(neutral):
+    epub = for_epub(neutral)["blocks"]
+    assert block(epub, "epigraph").splitlines()[0] == "Div#epigraph.epigraph epub:type=epigraph role=doc-epigraph"
+    assert block(epub, "letters-1").splitlines()[:4] == [
+        "Div#letters-1.letters", "  BlockQuote", "    Div#p11.letter n=11 epub:type=z3998:letter",
+        "      Div.opener"]
+
+
+def test_index_locators_are_mentions_in_the_neutral_book(neutral):
+    assert entry(division(neutral, "back"), "Plain: Lenin") == (
+        "Plain: Lenin, Vladimir Ilyich [.dates: (1870–1924)], [.locators: <#lenin-1 .mention para=1: >"
+        "<#lenin-2 .mention para=1: ><#lenin-3 .mention para=2 note=1: ><#lenin-4 .mention para=6: >"
+        "<#lenin-5 .mention para=13: >]")
+
+
+def test_print_index_locators_are_pages_ascending_unique_ranged(neutral):
     pages = {"lenin-1": 7, "lenin-2": 7, "lenin-3": 8, "lenin-4": 9, "lenin-5": 12, "stalin-1": 7}
-    out = html(sample, "print", pages=pages).replace("\n", " ")
-    entry = out[out.index("Lenin, Vladimir Ilyich"):]
-    entry = entry[:entry.index("</li>")]
-    assert '(1870–1924)</span>, <span class="locators"><span class="range"><a href="#lenin-1">7</a>–<a href="#lenin-4">9</a></span>, <a href="#lenin-5">12</a></span>' in entry
+    assert entry(division(for_print(neutral, pages), "back"), "Plain: Lenin") == (
+        "Plain: Lenin, Vladimir Ilyich [.dates: (1870–1924)], [.locators: [.range: <#lenin-1: 7>–<#lenin-4: 9>], "
+        "<#lenin-5: 12>]")
 
 
-def test_epub_index_locators_are_paragraph_links(sample):
-    out = html(sample, "epub").replace("\n", " ")
-    entry = out[out.index("Lenin, Vladimir Ilyich"):]
-    entry = entry[:entry.index("</li>")]
+def test_epub_index_locators_are_paragraph_links(neutral):
     # ¶ 2 names Lenin only in note 1: the locator opens the note and says so
-    assert ('<a href="#lenin-1">¶\u00a01</a>, <a href="#lenin-3" class="in-note">¶\u00a02\u00a0n.\u00a01</a>, '
-            '<a href="#lenin-4">¶\u00a06</a>, <a href="#lenin-5">¶\u00a013</a>') in entry
+    assert entry(for_epub(neutral)["blocks"], "Plain: Lenin") == (
+        "Plain: Lenin, Vladimir Ilyich [.dates: (1870–1924)], [.locators: <#lenin-1: ¶\u00a01>, "
+        "<#lenin-3 .in-note: ¶\u00a02\u00a0n.\u00a01>, <#lenin-4: ¶\u00a06>, <#lenin-5: ¶\u00a013>]")
 
 
-def test_indexes_split_persons_from_places_and_bodies(sample):
-    out = html(sample, "epub")
-    persons = out[out.index('id="index-persons"'):out.index('id="index-places"')]
-    places = out[out.index('id="index-places"'):]
+def test_indexes_split_persons_from_places_and_bodies(neutral):
+    back = division(neutral, "back")
+    persons, places = (outline(b["c"][1]) for b in back if {"index-persons", "index-places"} & set(b["c"][0][1]))
     assert "Stalin, Joseph" in persons and "London" not in persons
     assert "London" in places and "Bolshevik Party" in places and "Stalin" not in places
     assert "Woods" not in persons  # in the register, never mentioned
 
 
-def test_contents_lists_sections_and_back_matter_with_pages(sample):
-    out = html(sample, "print", pages={"s1": 8, "s2": 10, "index-persons": 14})
-    toc = out[out.index('id="contents"'):out.index('id="text"')].replace("\n", " ")
-    assert '<a href="#s1">Stalin and the October revolution</a><span class="page">8</span>' in toc
-    assert '<a href="#index-persons">Index of persons</a><span class="page">14</span>' in toc
-    assert toc.index("#s2") < toc.index("#textual-notes") < toc.index("#works-cited") < toc.index("#index-places")
+def test_contents_lists_sections_and_back_matter_with_pages(neutral):
+    assert entry(division(neutral, "front"), "Plain: <#s1") == \
+        "Plain: <#s1: Stalin and the October revolution>[.page ref=s1: ]"
+    front = division(for_print(neutral, {"s1": 8, "s2": 10, "index-persons": 14}), "front")
+    contents = block(front, "contents")
+    assert "Plain: <#s1: Stalin and the October revolution>[.page: 8]" in contents
+    assert "Plain: <#index-persons: Index of persons>[.page: 14]" in contents
+    assert [re.search(r"<#([\w-]+)", line).group(1) for line in contents.splitlines() if "Plain" in line] == \
+        ["s1", "s2", "textual-notes", "works-cited", "index-persons", "index-places"]
 
 
-def test_front_matter_from_the_header(sample):
-    out = html(sample, "print")
-    front = out[:out.index('id="text"')]
-    assert '<div id="half-title" class="half-title">' in front
-    assert "50 years after the death of a tyrant" in front and "Alan Woods" in front
-    imprint = front[front.index('id="imprint"'):front.index('id="contents"')]
-    for part in ("Source:", "First critical edition", "5 March 2003", "CC", "Source Serif Pro"):
-        assert part in imprint
-    assert "Source Serif Pro" not in html(sample, "epub")
+def test_front_matter_from_the_header(neutral):
+    front = division(neutral, "front")
+    assert block(front, "half-title") == "Div#half-title.half-title\n  Para: Stalin"
+    assert "Para: 50 years after the death of a tyrant" in block(front, "title-page")
+    assert "Para: Alan Woods" in block(front, "title-page")
+    assert block(front, "imprint") == "\n".join([
+        "Div#imprint.imprint",
+        "  Para: Source: Alan Woods, Stalin: 50 years after the death of a tyrant, 5 March 2003",
+        "  Para: The text is dated 5 March 2003.",
+        "  Para: First critical edition, edited by The Editors, 5 March 2003.",
+        "  Para: Licence: CC BY-SA 4.0.",
+        "  Div.furniture",  # print: the typeface; EPUB: nothing
+        "  Div.numbers-note",  # where the paragraph numbers are, in each edition
+    ])
+    printed = block(division(for_print(neutral), "front"), "imprint").splitlines()
+    assert printed[-2:] == [
+        "  Para: Set in Source Serif Pro. Typeset with Pandoc and WeasyPrint.",
+        "  Para: The paragraph numbers in the margin are those of the TEI text and the e-book, so that every "
+        "edition can be cited by the same numbers."]
+    assert division(for_print(neutral), "front")[-1] == {"t": "Div", "c": [["", ["front-end"], []], []]}
+    imprint = outline(for_epub(neutral)["meta"]["imprint"]["c"])
+    assert "Source Serif" not in imprint and imprint.endswith("The small number that begins each paragraph is "
+                                                               "the one the TEI text and the print edition give "
+                                                               "it, so that every edition can be cited by the "
+                                                               "same numbers.")
 
 
 def test_imprint_dates_the_text_only_by_its_source():
     """Without a date in sourceDesc, the imprint does not give the edition's date as the text's."""
-    out = html(tei('<p n="1" xml:id="p1">Text.</p>'), "print")
-    assert "is dated" not in out[out.index('id="imprint"'):out.index('id="contents"')]
-    assert tei_to_ast(tei('<p n="1" xml:id="p1">Text.</p>'), "epub")["meta"]["date"]["c"] == "2003-03-05"
+    doc = neutral_ast(tei('<p n="1" xml:id="p1">Text.</p>'))
+    assert "is dated" not in block(doc["blocks"], "imprint")
+    assert doc["meta"]["date"]["c"] == "2003-03-05"
 
 
-def test_meta(sample):
-    meta = tei_to_ast(sample, "epub")["meta"]
+def test_meta(neutral):
+    meta = neutral["meta"]
     assert meta["lang"]["c"] == "en-GB"
     assert stringify(meta["title"]["c"]) == "Stalin: 50 years after the death of a tyrant"
     assert [stringify(k["c"]) for k in meta["keywords"]["c"]][:1] == ["Stalin"]
@@ -279,10 +381,9 @@ def test_title_page_from_the_source_title_page(forms_print, forms_epub):
     assert stringify(meta["title"]["c"]) == "Manifesto of the Communist Party"  # metadata: the header's
 
 
-def test_title_page_of_one_line_keeps_the_header_title(sample):
-    ast = tei_to_ast(sample, "epub")
-    assert "title-page-title" not in ast["meta"] and "title-page-bylines" not in ast["meta"]
-    page = by_id(divisions(ast, "front"), "title-page")
+def test_title_page_of_one_line_keeps_the_header_title(neutral):
+    assert "title-page-title" not in neutral["meta"] and "title-page-bylines" not in neutral["meta"]
+    page = by_id(divisions(neutral, "front"), "title-page")
     assert stringify(by_id(page, "title")["c"][2]) == "Stalin"
     assert [stringify(d["c"][1][0]["c"]) for d in with_class(page, "author")] == ["Alan Woods"]
 
@@ -319,7 +420,7 @@ def test_authorial_footnotes_in_print(forms_print):
 
 
 def test_authorial_footnotes_in_the_epub(forms_epub):
-    text = divisions(forms_epub, "text")
+    text = forms_epub["blocks"]
     refs = [n["c"][1] for n in walk(text) if n.get("t") == "RawInline" and "noteref" in n["c"][1]]
     assert [re.search(r'href="#([^"]+)"><sup>([^<]+)<', r).groups() for r in refs] == [
         ("n1", "1"), ("fn1", "1"), ("fn2", "a"), ("fn3", "*")]
@@ -430,7 +531,7 @@ def test_paragraph_numbers_are_continuous_in_both_targets(forms, forms_print, fo
     units = forms.xpath("//t:text//*[@n][not(self::t:note)]/@n", namespaces={"t": T})
     assert units == [str(i) for i in range(1, 19)]
     for ast in (forms_print, forms_epub):
-        marks = [stringify(n["c"][1]) for n in walk(divisions(ast, "text")) if n.get("t") == "Span" and "pn" in n["c"][0][1]]
+        marks = [stringify(n["c"][1]) for n in walk(ast["blocks"]) if n.get("t") == "Span" and "pn" in n["c"][0][1]]
         assert marks == units
         for n in units:
             assert dict(by_id(ast, f"p{n}")["c"][0][2])["n"] == n
@@ -442,21 +543,16 @@ def test_index_locators_reach_names_in_every_new_form(forms_print, forms_epub):
                         "engels-1", "london-3", "engels-2", "hamilton-1", "talleyrand-1", "paris-1", "hamilton-2",
                         "london-4", "marx-2"]
     pages = {m: 7 + i // 3 for i, m in enumerate(mentions)}
-    out = html(etree.parse(str(FORMS)).getroot(), "print", pages=pages).replace("\n", " ")
-    entry = out[out.index("Hamilton, Alexander"):]
-    assert '<a href="#hamilton-1">10</a>, <a href="#hamilton-2">11</a>' not in entry
-    assert '<a href="#hamilton-1">10</a>–<a href="#hamilton-2">11</a>' in entry[:entry.index("</li>")]
-    back = divisions(forms_epub, "back")
-    hamilton = next(i for n in walk(back) if n.get("t") == "BulletList" for i in n["c"]
-                    if stringify(i[0]["c"]).startswith("Hamilton"))
-    assert stringify(hamilton[0]["c"]).endswith("¶\u00a014, ¶\u00a015")
-    engels = next(i for n in walk(back) if n.get("t") == "BulletList" for i in n["c"]
-                  if stringify(i[0]["c"]).startswith("Engels"))
-    assert stringify(engels[0]["c"]).endswith("¶\u00a03, ¶\u00a012")
+    printed = tei_to_ast(etree.parse(str(FORMS)).getroot(), "print", pages=pages)
+    assert entry(division(printed, "back"), "Plain: Hamilton") == \
+        "Plain: Hamilton, Alexander [.dates: (1755–1804)], [.locators: [.range: <#hamilton-1: 10>–<#hamilton-2: 11>]]"
+    assert entry(forms_epub["blocks"], "Plain: Hamilton") == \
+        "Plain: Hamilton, Alexander [.dates: (1755–1804)], [.locators: <#hamilton-1: ¶\u00a014>, <#hamilton-2: ¶\u00a015>]"
+    assert entry(forms_epub["blocks"], "Plain: Engels").endswith("<#engels-1: ¶\u00a03>, <#engels-2: ¶\u00a012>]")
 
 
 def test_label_closer_and_note_sign():
-    from edition.render.ast import label_closer, note_sign
+    from edition.render.inlines import label_closer, note_sign
     T_ = f"{{{T}}}"
     def label(text):
         el = etree.Element(T_ + "label")
@@ -474,5 +570,5 @@ def test_a_name_in_a_heading_is_cited_by_its_sections_first_paragraph():
                '<persName ref="#stalin">Stalin</persName> in 1917</head><p n="5" xml:id="p5">After.</p></div>',
                standoff='<listPerson><person xml:id="stalin"><persName type="index">Stalin</persName>'
                         '</person></listPerson>')
-    out = html(root, "epub").replace("\n", " ")
-    assert '<a href="#stalin-1">¶\u00a05</a>' in out
+    assert entry(for_epub(neutral_ast(root))["blocks"], "Plain: Stalin") == \
+        "Plain: Stalin, [.locators: <#stalin-1: ¶\u00a05>]"

@@ -98,6 +98,7 @@ def test_a_refused_url_is_a_located_error(monkeypatch, capsys, tmp_path):
     from weasyprint.urls import FatalURLFetchingError
 
     import edition.render.pdf as pdfmod
+    from edition.render import typeset
     from edition.cli import main
 
     def refuse(*args, **kwargs):
@@ -106,7 +107,7 @@ def test_a_refused_url_is_a_located_error(monkeypatch, capsys, tmp_path):
     monkeypatch.setattr(pdfmod, "render_pdfs", refuse)
     assert main(["build", str(SEED), "--out", str(tmp_path), "--format", "pdf"]) == 2
     assert capsys.readouterr().err.strip() == \
-        f"{pdfmod.CSS_PATH}: error: refusing to fetch http://example.org/x.css: not ours"
+        f"{typeset.CSS_PATH}: error: refusing to fetch http://example.org/x.css: not ours"
     assert not any(tmp_path.iterdir())
 
 

@@ -23,7 +23,8 @@ from PIL import Image
 from edition import tei
 from edition.errors import InputError
 from edition.typography import normalise
-from edition.render.epub import ACE, ace, cover_alt, epubcheck, render_epub
+from edition.render.cover import cover_alt
+from edition.render.epub import ACE, ace, epubcheck, render_epub
 from edition.render.header import BookInfo, book_identifier, read_header
 
 from conftest import text_outside

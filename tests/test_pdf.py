@@ -17,10 +17,12 @@ import pypdfium2 as pdfium
 import pytest
 from lxml import etree
 
-from edition.render import pdf as pdfmod
+from edition.render import pdf as pdfmod, typeset
 from edition.render.weasyprint70 import page_box
 from edition.typography import normalise
-from edition.render.ast import BACK_SECTIONS, NS, read_registers, text_of
+from edition.render.header import text_of
+from edition.render.matter import BACK_SECTIONS, read_registers
+from edition.tei import NS
 
 from conftest import text_outside
 
@@ -417,26 +419,26 @@ def test_byte_identical_with_source_date_epoch(monkeypatch):
 def test_fetcher_serves_styles_and_fonts_only():
     from weasyprint.urls import FatalURLFetchingError
 
-    fetcher = pdfmod._fetcher_class()()
-    css = fetcher.fetch(pdfmod.CSS_PATH.as_uri())
+    fetcher = typeset._fetcher_class()()
+    css = fetcher.fetch(typeset.CSS_PATH.as_uri())
     assert b"@font-face" in css.read()
-    font = fetcher.fetch((pdfmod.STYLES / "fonts" / "SourceSerifPro-Regular.ttf").as_uri())
+    font = fetcher.fetch((typeset.STYLES / "fonts" / "SourceSerifPro-Regular.ttf").as_uri())
     assert len(font.read()) > 10000
     for url in ("http://example.org/x.css", "file:///etc/passwd", "data:text/css,body{}",
-                (pdfmod.STYLES / "fonts" / ".." / ".." / ".." / "pyproject.toml").as_uri()):
+                (typeset.STYLES / "fonts" / ".." / ".." / ".." / "pyproject.toml").as_uri()):
         with pytest.raises(FatalURLFetchingError, match=re.escape(url.split(",")[0])):
             fetcher.fetch(url)
 
 
 def test_body_is_laid_out_once(monkeypatch):
     calls = []
-    original = pdfmod.Typesetter.render
+    original = typeset.Typesetter.render
 
     def counting(self, html, first_folio, first_side="right", extra_css=""):
         calls.append(re.search(r'<body class="part-(\w+)"', html).group(1))
         return original(self, html, first_folio, first_side, extra_css)
 
-    monkeypatch.setattr(pdfmod.Typesetter, "render", counting)
+    monkeypatch.setattr(typeset.Typesetter, "render", counting)
     build(FIXTURES / "print-sample.tei.xml", variants=("pdf", "archival"))
     # the front matter twice: first without page numbers, for its length (where the body starts)
     assert calls.count("text") == 1 and calls.count("back") == 1 and calls.count("front") == 2
@@ -490,7 +492,7 @@ def test_long_book_one_body_layout_every_note_at_its_call(tmp_path):
     make_book = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(make_book)
     root = build_mod.make_tei(build_mod.Text.from_path(make_book.make_book(tmp_path, 3)))
-    setter = pdfmod.Typesetter(root)
+    setter = typeset.Typesetter(root)
     laid = setter.layout()
     # once, or twice when its longest notes are cut into parts (measured first: notesplit.py)
     assert setter.body_layouts in (1, 2)
@@ -508,7 +510,7 @@ def test_no_widows_orphans_or_stranded_headings_in_the_seed(seed_tei):
     footnotes aside)."""
     from weasyprint.formatting_structure import boxes
 
-    laid = pdfmod.Typesetter(etree.parse(str(seed_tei)).getroot()).layout()
+    laid = typeset.Typesetter(etree.parse(str(seed_tei)).getroot()).layout()
 
     def lines_per_element(page) -> dict:
         counts: dict = {}
@@ -624,10 +626,10 @@ def test_forms_paragraph_numbers_in_order(forms_book):
 
 
 def test_running_title_is_a_short_title_when_the_title_is_long():
-    assert pdfmod.running_title("Stalin: 50 years after the death of a tyrant") == \
+    assert typeset.running_title("Stalin: 50 years after the death of a tyrant") == \
         "Stalin: 50 years after the death of a tyrant"
     long = "A VINDICATION OF THE RIGHTS OF WOMAN, WITH STRICTURES ON POLITICAL AND MORAL SUBJECTS,"
-    assert pdfmod.running_title(long) == "A VINDICATION OF THE RIGHTS OF WOMAN"
+    assert typeset.running_title(long) == "A VINDICATION OF THE RIGHTS OF WOMAN"
 
 
 # --- composition (issue 14) ----------------------------------------------------------------
@@ -727,7 +729,7 @@ def test_print_file_for_the_press(long_book):
 def test_no_empty_back_matter():
     """Issue 14 point 7: a text with no emendations, no works cited and no names gets no back
     matter sections and no contents entries for them."""
-    from edition.render.ast import PrintBook
+    from edition.render.targets import tei_to_ast
 
     data = (FIXTURES / "print-sample.tei.xml").read_bytes()
     root = etree.fromstring(data)
@@ -746,9 +748,8 @@ def test_no_empty_back_matter():
             parent.remove(el)
         else:
             el.attrib.pop("ref", None)
-    book = PrintBook(root)
-    ast = book.build()
-    html = pdfmod.to_html(ast, "text", pdfmod.build_time())
+    ast = tei_to_ast(root, "print")
+    html = typeset.to_html(ast, "text", typeset.build_time())
     assert "back-section" not in html and "No entries" not in html
     for ident, _ in BACK_SECTIONS:
         assert f'href="#{ident}"' not in html

@@ -20,7 +20,6 @@ block so that it changes no line).
 
 from __future__ import annotations
 
-import copy
 import logging
 import re
 
@@ -253,7 +252,6 @@ def mark_continued(document) -> int:
                     if i == 0:
                         texts = [t for t in box.descendants() if isinstance(t, TextBox)]
                         if texts:
-                            x0 = min(t.position_x for t in texts)
                             x1 = max(t.position_x + t.width for t in texts)
                             box.translate(area.content_box_x() - MARK_GAP_MM * MM - x1, 0)
                             shown += 1

@@ -1,0 +1,396 @@
+"""Laying out the print book with WeasyPrint: body, back matter, front matter (DESIGN §5, §8).
+
+The body of the book is laid out once; its pages' anchors give the page of every section, note
+and name. Only then are the back matter (textual notes, works cited, indexes: their locators need
+those pages) and the front matter (its contents need the back matter's pages too) laid out, each a
+few pages; the three page lists are joined into one `Document` (`Laid`), which render/pdf.py writes
+as each PDF.
+
+Folios run from the half-title (page 1); the body starts on the first recto after the front matter
+and the back matter on the first recto after the body, so that a page's folio is its number in the
+file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import mimetypes
+import re
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+
+from . import STYLES, notesplit, weasyprint70
+from .ast import neutral_ast
+from .header import read_header
+from .pandoc import divisions, run_pandoc
+from .targets import division, for_print, note_units
+from .weasyprint70 import MM, page_box
+from ..source import source_date_epoch
+
+CSS_PATH = STYLES / "print.css"
+TEMPLATE_PATH = STYLES / "print.html"
+PN_GAP_MM = 4.0  # paragraph number to text
+
+def font_dir() -> Path:
+    """The folder of the Source Serif Pro files that the PyPI package installs."""
+    import font_source_serif_pro
+
+    return Path(font_source_serif_pro.font_directory)
+
+
+# --- fetching: the project's styles and fonts, nothing else ----------------------------
+
+def _fetcher_class():
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+    class StyleFetcher(URLFetcher):
+        """Serves files under styles/ and, as styles/fonts/NAME, the installed fonts; refuses any other URL."""
+
+        def fetch(self, url, headers=None):
+            path = self.local_path(url)
+            if path is None:
+                raise FatalURLFetchingError(
+                    f"edition: refusing to fetch {url}: the print edition may load only "
+                    f"the project's styles ({STYLES}) and the Source Serif Pro fonts")
+            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
+
+        @staticmethod
+        def local_path(url: str) -> Path | None:
+            parts = urlsplit(url)
+            if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+                return None
+            path = Path(unquote(parts.path)).resolve()
+            fonts = (STYLES / "fonts").resolve()
+            if path.parent == fonts:
+                candidate = font_dir() / path.name
+                return candidate if candidate.is_file() else None
+            if path.is_file() and path.is_relative_to(STYLES.resolve()) and path.suffix in (".css", ".html"):
+                return path
+            return None
+
+    return StyleFetcher
+
+
+# --- dates: given, never read from the clock when SOURCE_DATE_EPOCH is set -------------
+
+def build_time() -> dt.datetime:
+    """SOURCE_DATE_EPOCH when set (reproducible builds), otherwise now; UTC, whole seconds."""
+    return source_date_epoch() or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+def w3c(moment: dt.datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# --- HTML ---------------------------------------------------------------------------
+
+def css_string(text: str) -> str:
+    """A CSS string literal."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def running_title(title: str, limit: int = 60) -> str:
+    """The title as a running head sets it, on one line of the verso's head: a title longer than
+    the line holds is cut at its first colon, semicolon or comma, as books shorten theirs (a long
+    source title ran over two lines, hyphenated); no trailing comma."""
+    title = " ".join(title.split()).rstrip(",;:")
+    if len(title) > limit:
+        title = re.split(r"[:;,]\s", title, maxsplit=1)[0]
+    return title
+
+
+def to_html(ast: dict, part: str, moment: dt.datetime) -> str:
+    """Pandoc's HTML5 for one part of the book, with the print template."""
+    meta = dict(ast["meta"])
+    for key, value in (("part", part), ("created", w3c(moment)), ("modified", w3c(moment))):
+        meta[key] = {"t": "MetaString", "c": value}
+    doc = {**ast, "meta": meta}
+    return run_pandoc(doc, "html5", ["--wrap=none", f"--template={TEMPLATE_PATH}"]).decode("utf-8")
+
+
+@dataclass
+class Part:
+    """What WeasyPrint was given for one part of the book: its HTML and the rules added to
+    print.css (kept so that `edition bench` can time WeasyPrint alone on the same input)."""
+
+    html: str
+    css: list[str]
+
+
+@contextlib.contextmanager
+def timed(timings: dict[str, float], key: str):
+    """Add the time spent in the block to timings[key]."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[key] = timings.get(key, 0.0) + time.perf_counter() - start
+
+
+@dataclass
+class Laid:
+    """The laid-out book: one WeasyPrint Document and the folio of every anchor."""
+
+    document: object
+    pages: dict[str, int]
+    front: int
+    body: int
+    back: int
+    first_back: int
+    title: str
+    lang: str
+    timings: dict[str, float] = field(default_factory=dict)
+    parts: dict[str, Part] = field(default_factory=dict)  # front, text, back: the final input of each
+
+
+@dataclass
+class PartLaid:
+    """One part of the book (front, text, back) laid out: WeasyPrint's document and its input."""
+
+    document: object
+    part: Part
+    first: int = 0  # the back matter's first folio (after a blank verso, when there is one)
+
+    @property
+    def pages(self) -> list:
+        return self.document.pages
+
+
+class Typesetter:
+    """Lays out the book: body once, then back and front matter with the body's page numbers."""
+
+    def __init__(self, tei_root: etree._Element, moment: dt.datetime | None = None):
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        weasyprint70.apply()  # notes kept with their calls; tagged PDFs written in linear time
+        self.root = tei_root
+        self.moment = moment or build_time()
+        self.header = read_header(tei_root)
+        self.fetcher = _fetcher_class()()
+        self.fonts = FontConfiguration()
+        self.css = CSS(filename=str(CSS_PATH), font_config=self.fonts, url_fetcher=self.fetcher)
+        self.body_layouts = 0
+        self.last_part: Part | None = None
+        self.timings: dict[str, float] = {}
+        self.book: dict = {}  # the neutral AST (ast.py)
+        self.units: dict[str, str] = {}  # note id → the id of the unit that calls it
+
+    def furniture(self, first_folio: int, first_side: str) -> str:
+        """The rules that depend on the book: running title, first folio and side of a part.
+
+        Text before the first heading is headed by the title; a first section is not (WeasyPrint
+        sets a box's string again on each page it continues onto: all its rectos would read the
+        title)."""
+        title = css_string(running_title(self.header.title))
+        rules = f"""
+            html {{ string-set: booktitle {title}; break-before: {first_side}; }}
+            @page :first {{ counter-set: page {first_folio}; }}
+            .text > :first-child:not(.division) {{ string-set: section {title}; }}
+            .back h2 {{ string-set: section content(), backtitle {title}; }}
+            @page back:left {{ @top-left {{ content: string(backtitle, first-except) }} }}
+            @page back:right {{ @top-right {{ content: string(section, first-except) }} }}
+            .back {{ page: back; }}
+        """
+        return rules
+
+    def render(self, html: str, first_folio: int, first_side: str = "right", extra_css: str = ""):
+        """Lay out one part of the book."""
+        from weasyprint import CSS, HTML
+
+        rules = [self.furniture(first_folio, first_side)] + ([extra_css] if extra_css else [])
+        sheets = [self.css] + [CSS(string=r, font_config=self.fonts, url_fetcher=self.fetcher) for r in rules]
+        self.last_part = Part(html, rules)
+        return HTML(string=html, base_url=str(STYLES) + "/", url_fetcher=self.fetcher).render(
+            font_config=self.fonts, stylesheets=sheets)
+
+    def laid_part(self, html: str, first_folio: int, first_side: str = "right") -> PartLaid:
+        return PartLaid(self.render(html, first_folio, first_side), self.last_part)
+
+    def body(self, html: str, body_start: int) -> PartLaid:
+        """Lay out the text; if WeasyPrint put a note on a later page than its call, try again.
+
+        WeasyPrint 70 moves a note to the next page rather than break a paragraph against its
+        widows/orphans settings (the paragraph at the foot of the page, often not the one that
+        calls the note), and then leaves the call behind. Each note found misplaced gets, one
+        step per new layout: the paragraph at the foot of its call's page and the calling one
+        freed of widows/orphans control; then `footnote-policy: block`; then its paragraph
+        started on a new page. Books whose notes all land right are laid out once.
+        """
+        doc = self.render(html, body_start)
+        self.body_layouts += 1
+        html, cut = notesplit.split_notes(html, doc)
+        log.debug("notes cut into parts to continue on the next page: %d", cut)
+        doc = self.repair_notes(html, body_start, None if cut else doc)
+        return PartLaid(doc, self.last_part)
+
+    def repair_notes(self, html: str, body_start: int, doc=None):
+        """The layout loop of `body`; `doc`, when given, is the first layout of `html`."""
+        units = self.units
+        level: dict[str, int] = {}
+        rules: list[str] = []
+        laid = doc
+        for _ in range(MAX_BODY_LAYOUTS):
+            if doc is None:
+                doc = self.render(html, body_start, extra_css="\n".join(rules))
+                self.body_layouts += 1
+            pages = anchor_folios(doc, body_start)
+            wrong = [n for n in misplaced_notes(pages) if n in units]
+            log.debug("body layout %d: notes on the wrong page: %s", self.body_layouts, wrong)
+            if not wrong or all(level.get(n, 0) >= len(REPAIRS) for n in wrong):
+                break
+            for note in wrong:
+                step = level.get(note, 0)
+                if step < len(REPAIRS):
+                    foot = foot_unit(pages, pages[f"{note}-call"])
+                    rules.append(REPAIRS[step].format(note=note, unit=units[note], foot=foot or units[note]))
+                    level[note] = step + 1
+            laid, doc = doc, None
+        return doc or laid
+
+    def layout(self) -> Laid:
+        """Body, then back matter, then front matter; joined into one document.
+
+        The front matter is first laid out with no page numbers, for its length: the body then
+        starts on the right folio (the recto after it) and is laid out once. A long book's
+        contents run to more pages than a short one's.
+
+        `Laid.timings` has the seconds spent on: ast (TEI → Pandoc AST), html (pandoc), body
+        (laying out the text, with any note repairs), back (notes, works, indexes), front
+        (title pages, contents), numbers (paragraph numbers to the margin), total.
+        """
+        t0 = time.perf_counter()
+        with timed(self.timings, "ast"):
+            self.book = neutral_ast(self.root)
+            self.units = note_units(division(self.book, "text"))
+        body_html, body_start = self.html_and_front_length()
+        with timed(self.timings, "body"):
+            body = self.body(body_html, body_start)
+        for _ in range(3):
+            back, front, pages = self.matter(body, body_start)
+            if first_recto_after(len(front.pages)) == body_start:
+                break
+            # the page numbers made the contents longer: lay the body out again
+            body_start = first_recto_after(len(front.pages))
+            with timed(self.timings, "body"):
+                body = self.body(body_html, body_start)
+        else:  # pragma: no cover - the front matter would not settle
+            raise RuntimeError("front matter length did not settle")
+        if len(front.pages) + 1 != body_start:  # pragma: no cover - print.css ends it on a verso
+            raise RuntimeError(f"the front matter has {len(front.pages)} pages: it must end on a verso")
+        pages.update({k: v for k, v in anchor_folios(front.document, 1).items() if k not in pages})
+        document = body.document.copy(front.pages + body.pages + back.pages)
+        self.timings["total"] = time.perf_counter() - t0
+        return Laid(document, pages, len(front.pages), len(body.pages), len(back.pages),
+                    back.first, self.header.title, self.header.lang, self.timings,
+                    {"front": front.part, "text": body.part, "back": back.part})
+
+    def print_html(self, ident: str, pages: dict[str, int] | None = None) -> str:
+        """Pandoc's HTML of one top-level division of the print book, with the pages known so far."""
+        with timed(self.timings, "ast"):
+            ast = for_print(divisions(self.book, ident), pages)
+        with timed(self.timings, "html"):
+            return to_html(ast, ident, self.moment)
+
+    def html_and_front_length(self) -> tuple[str, int]:
+        """The body's HTML, and the folio it starts on: the first recto after the front matter,
+        laid out without page numbers for its length while pandoc converts the body (a
+        subprocess: the thread waits without the GIL)."""
+        with ThreadPoolExecutor(1) as pool:
+            body_job = pool.submit(self.print_html, "text")
+            front_html = self.print_html("front")
+            with timed(self.timings, "front"):
+                body_start = first_recto_after(len(self.render(front_html, 1).pages))
+            return body_job.result(), body_start
+
+    def matter(self, body: PartLaid, body_start: int) -> tuple[PartLaid, PartLaid, dict[str, int]]:
+        """Back and front matter for a body laid out from `body_start`, and every anchor's folio."""
+        with timed(self.timings, "numbers"):
+            place_paragraph_numbers(body.document, body_start)
+            notesplit.mark_continued(body.document)
+        pages = anchor_folios(body.document, body_start)
+        after_body = body_start + len(body.pages)
+        # the back part's first page is after_body: a blank verso when the back must start on a recto
+        first_side = "right" if after_body % 2 == 1 else "left"
+        back_html = self.print_html("back", pages)
+        with timed(self.timings, "back"):
+            back = self.laid_part(back_html, after_body, first_side)
+            back.first = after_body if after_body % 2 == 1 else after_body + 1
+        pages.update({k: v for k, v in anchor_folios(back.document, after_body).items() if k not in pages})
+        front_html = self.print_html("front", pages)
+        with timed(self.timings, "front"):
+            front = self.laid_part(front_html, 1)
+        return back, front, pages
+
+def first_recto_after(pages: int) -> int:
+    """The folio of the first recto (odd page) after `pages` pages."""
+    return pages + 1 if pages % 2 == 0 else pages + 2
+
+
+MAX_BODY_LAYOUTS = 6
+log = logging.getLogger("edition.pdf")
+
+#: what is tried, in turn, for a note that WeasyPrint put on a later page than its call
+REPAIRS = (
+    "#{foot}, #{foot} p, #{unit}, #{unit} p {{ widows: 1; orphans: 1; }}",
+    "#{note} {{ footnote-policy: block; }}",
+    "#{unit} {{ break-before: page; }}",
+)
+
+
+def foot_unit(pages: dict[str, int], folio: int) -> str | None:
+    """The id of the last paragraph-level unit that starts on or before a page."""
+    units = [(int(a[1:]), a) for a, p in pages.items() if re.fullmatch(r"p\d+", a) and p <= folio]
+    return max(units)[1] if units else None
+
+
+def misplaced_notes(pages: dict[str, int]) -> list[str]:
+    """Notes whose text starts on another page than their call."""
+    return sorted(a[: -len("-call")] for a in pages
+                  if a.endswith("-call") and pages.get(a[: -len("-call")]) != pages[a])
+
+
+def anchor_folios(document, first_folio: int) -> dict[str, int]:
+    """Anchor id → folio of the page it is on (the first page, if it is on several)."""
+    out: dict[str, int] = {}
+    for i, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            out.setdefault(anchor, first_folio + i)
+    return out
+
+
+def place_paragraph_numbers(document, first_folio: int) -> None:
+    """Move each paragraph number into the outer margin: left on versos, right on rectos.
+
+    The numbers are laid out as zero-width inline blocks at the start of their unit, so
+    moving them changes nothing else on the page.
+    """
+    from weasyprint.formatting_structure.boxes import InlineBlockBox, TextBox
+
+    gap = PN_GAP_MM * MM
+    for i, page in enumerate(document.pages):
+        tree = page_box(page)
+        left = tree.content_box_x()
+        right = left + tree.width
+        recto = (first_folio + i) % 2 == 1
+        for box in tree.descendants():
+            if not isinstance(box, InlineBlockBox) or box.element is None:
+                continue
+            if "pn" not in (box.element.get("class") or "").split() or getattr(box, "_pn_placed", False):
+                continue
+            texts = [t for t in box.descendants() if isinstance(t, TextBox)]
+            if not texts:
+                continue
+            x0 = min(t.position_x for t in texts)
+            x1 = max(t.position_x + t.width for t in texts)
+            target = right + gap if recto else left - gap - (x1 - x0)
+            box.translate(target - x0, 0)
+            box._pn_placed = True
