@@ -73,7 +73,6 @@ def warm_up() -> None:
 
     from .render import pdf
 
-    pdf.quiet_weasyprint()
     fonts = FontConfiguration()
     fetcher = pdf._fetcher_class()()
     css = CSS(filename=str(pdf.CSS_PATH), font_config=fonts, url_fetcher=fetcher)
@@ -137,7 +136,6 @@ def measure_text(source: Path, repeats: int = 1) -> dict:
         tei.validate(root, text.source, generated=True)
         tei_bytes = tei.serialise(root)
 
-    pdf.quiet_weasyprint()
     moment = pdf.build_time()
     with timed(times, "layout"):
         setter = pdf.Typesetter(root, moment)
