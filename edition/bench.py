@@ -71,9 +71,8 @@ def warm_up() -> None:
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from .render import pdf, typeset
+    from .render import typeset
 
-    pdf.quiet_weasyprint()
     fonts = FontConfiguration()
     fetcher = typeset._fetcher_class()()
     css = CSS(filename=str(typeset.CSS_PATH), font_config=fonts, url_fetcher=fetcher)
@@ -137,7 +136,6 @@ def measure_text(source: Path, repeats: int = 1) -> dict:
         tei.validate(root, text.source, generated=True)
         tei_bytes = tei.serialise(root)
 
-    pdf.quiet_weasyprint()
     moment = typeset.build_time()
     with timed(times, "layout"):
         setter = typeset.Typesetter(root, moment)

@@ -16,6 +16,7 @@ from . import apparatus, tei
 from .editorial import Editorial, load_editorial
 from .errors import InputError
 from .fork import can_fork, in_fork
+from .identity import FILE_NAME as IDENTITY_FILE, load_identity
 from .read import read_text
 from .names import load_registers
 from .outputs import names_for, output_names, refuse_overwriting_inputs, write_outputs
@@ -64,12 +65,13 @@ def text_to_tei(text: Text, editorial: Editorial | None = None) -> etree._Elemen
     """Plain text + editorial layer → a complete TEI document (not yet validated). The YAML (the
     text's and the registers) is loaded and checked first, so that its errors are located there."""
     editorial = editorial or load_editorial(text.editorial_path)
+    identity = load_identity(text.source.parent, text.slug)
     registers = load_registers(text.source.parent)
     source = read_source(text.source)
     text_el, title_line = read_text(source, editorial)
     meta = editorial.data
     title = meta.get("title") or title_line or text.slug
-    header = tei.build_header(meta, text.slug, title, build_date())
+    header = tei.build_header(meta, text.slug, title, build_date(), identity)
     root = tei.assemble(header, text_el, meta.get("language") or "en", tei.source_digest(source))
     apparatus.apply(root, editorial, registers, text.source)
     return root
@@ -161,12 +163,13 @@ def refuse_same_slug(texts: list[Text]) -> None:
 
 
 def input_files(text: Text) -> list[Path]:
-    """What a text's editions are made from: the source, its YAML, the registers beside it."""
+    """What a text's editions are made from: the source, its YAML, the registers and the edition's
+    identity (edition.yaml) beside it."""
     if text.is_tei:
         return [text.source]
     folder = text.source.parent
-    registers = [folder / name for name in ("persons.yaml", "places.yaml", "works.yaml")]
-    return [text.source] + [p for p in [text.editorial_path, *registers] if p is not None and p.exists()]
+    beside = [folder / name for name in ("persons.yaml", "places.yaml", "works.yaml", IDENTITY_FILE)]
+    return [text.source] + [p for p in [text.editorial_path, *beside] if p is not None and p.exists()]
 
 
 def default_sources(seeds: Path = Path("seeds")) -> list[Path]:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -206,14 +207,30 @@ def _real_date(value: str) -> bool:
         return False
 
 
+def check_url(path: Path, mapping: dict, key: str) -> None:
+    """A web address written in full: http(s), a host name with a dot, nothing a URI cannot hold."""
+    value = mapping[key]
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 — raises on a port that is not a number
+        ok = (parts.scheme in ("http", "https") and "." in (parts.hostname or "").strip(".")
+              and URI.match(value) is not None)
+    except ValueError:
+        ok = False
+    if not ok:
+        raise where(path, mapping, key).error(f"'{key}' {value!r} is not a web address — write it in full, "
+                                              "e.g. https://creativecommons.org/licenses/by/4.0/")
+
+
 # --- the editorial layer of one text ---------------------------------------------------------
 
 TEXT_KEYS: dict[str, type | tuple] = {
     "title": str, "subtitle": str, "author": dict, "date": (dt.date, str), "language": str,
-    "source": dict, "edition": str, "editors": str, "publisher": str, "licence": str,
-    "keywords": list, "structure": dict, "notes": list, "emendations": list, "works": list,
-    "preface": dict, "foreign": list,
+    "source": dict, "edition": str, "keywords": list, "structure": dict, "notes": list, "emendations": list,
+    "works": list, "preface": dict, "foreign": list,
 }
+#: The edition's identity is the folder's, written once in edition.yaml (identity.py), not per text.
+IDENTITY_KEYS = ("editors", "publisher", "licence")
 AUTHOR_KEYS = {"name": str, "id": str, "initials": str, "evidence": str}
 #: The editors' preface: their conventions, in front of the text (the notes' small markup).
 PREFACE_KEYS = {"heading": str, "paragraphs": list}
@@ -228,6 +245,8 @@ STRUCTURE_KEYS = {**{key: list for key in STRUCTURE_LINES}, "epigraph": bool, "t
 LANGUAGE = re.compile(r"^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$")
 #: What TEI's @when takes from a date written as text: a year, a year and month, or a whole date.
 ISO_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-\d{2})?)?$")
+#: An absolute URI (RFC 3986 scheme, then no blanks): urn:uuid:…, https://doi.org/…
+URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
 #: An id the header points at (author id): an XML name, so that `#id` is a valid pointer.
 XML_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 #: Register ids: lowercase letters, digits and hyphens …
@@ -266,6 +285,11 @@ def load_editorial(path: Path | None) -> Editorial:
     data = load_yaml(path)
     if data is None:
         return Editorial(path, LDict())
+    for key in IDENTITY_KEYS:
+        if isinstance(data, dict) and key in data:
+            raise where(path, data, key).error(
+                f"'{key}' belongs to the edition's identity: write it once in edition.yaml beside the texts, "
+                "with the other editors, publisher, licence and identifiers (docs/editing.md)")
     check_keys(path, data, TEXT_KEYS, what="the editorial file")
     for key, keys, required in (("author", AUTHOR_KEYS, ("name",)), ("source", SOURCE_KEYS, ()),
                                 ("structure", STRUCTURE_KEYS, ()), ("preface", PREFACE_KEYS, ("heading", "paragraphs"))):
@@ -286,6 +310,8 @@ def load_editorial(path: Path | None) -> Editorial:
                     f"'occurrence' is {item['occurrence']}: it counts from 1, the phrase's first time in the text")
     for mapping in (data, data.get("source") or {}):
         check_date(path, mapping, "date")
+    if "url" in (data.get("source") or {}):
+        check_url(path, data["source"], "url")
     author_id = (data.get("author") or {}).get("id")
     if author_id is not None and not XML_NAME.match(author_id):
         raise where(path, data["author"], "id").error(

@@ -38,11 +38,14 @@ class Reporter:
         self.strict = False
         self.counts = {level: 0 for level in self.LEVELS}
 
-    def report(self, path: str | Path | None, line: int | None, message: str, level: str = "warning") -> None:
+    def report(self, path: str | Path | None, line: int | None, message: str, level: str = "warning",
+               remedy: str = "confirm or correct it in the YAML") -> None:
+        """Print the warning (or note); under --strict a warning is raised as an error, with the
+        `remedy` that silences it."""
         if level not in self.LEVELS:
             raise ValueError(f"no level {level!r}")
         if self.strict and level == "warning":
-            raise InputError(path, line, None, f"{message} (--strict: confirm or correct it in the YAML)")
+            raise InputError(path, line, None, f"{message} (--strict: {remedy})")
         self.counts[level] += 1
         where = str(path) if path is not None else "<input>"
         if line is not None:

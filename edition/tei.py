@@ -14,6 +14,7 @@ from pathlib import Path
 from lxml import etree
 
 from .errors import InputError, warn
+from .identity import Identity
 from .source import check_size, read_bytes
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
@@ -173,8 +174,12 @@ def _iso(value) -> str | None:
     return str(value)
 
 
-def build_header(meta: dict, slug: str, title: str, today: dt.date) -> etree._Element:
-    """A complete teiHeader from the editorial metadata (DESIGN §3, issue 2 point 8)."""
+def build_header(meta: dict, slug: str, title: str, today: dt.date,
+                 identity: Identity | None = None) -> etree._Element:
+    """A complete teiHeader from the editorial metadata and the edition's identity (edition.yaml,
+    identity.Identity): what neither states is left empty, never filled with a stand-in name
+    (DESIGN §3, issue 2 point 8, issue 13 point 4). `today` is the edition's date, not the text's."""
+    identity = identity or Identity()
     author = meta.get("author") or {}
     source = meta.get("source") or {}
     lang = meta.get("language") or "en"
@@ -186,19 +191,36 @@ def build_header(meta: dict, slug: str, title: str, today: dt.date) -> etree._El
     if author.get("name"):
         sub(title_stmt, "author", author["name"], xml_id="author",
             ref=f"#{author['id']}" if author.get("id") else None)
-    editors = meta.get("editors") or "The editors of this edition"
-    sub(title_stmt, "editor", editors, xml_id="editors")
-    resp_stmt = sub(title_stmt, "respStmt")
-    sub(resp_stmt, "resp", "Encoding, editorial notes, emendations and registers")
-    sub(resp_stmt, "name", editors)
+    for editor in identity.editors:
+        sub(title_stmt, "editor", editor.name)
+    # `#editors` (resp on notes and emendations, who on changes) points here
+    resp_stmt = sub(title_stmt, "respStmt", xml_id="editors")
+    resp = "Encoding, editorial notes, emendations and registers"
+    sub(resp_stmt, "resp", resp if identity.editors else resp + " (the editors are not named)")
+    for editor in identity.editors:
+        sub(resp_stmt, "orgName" if editor.body else "persName", editor.name)
+    if not identity.editors:
+        sub(resp_stmt, "name")
     edition_stmt = sub(file_desc, "editionStmt")
-    sub(edition_stmt, "edition", meta.get("edition") or "Critical edition")
+    edition = sub(edition_stmt, "edition", meta.get("edition") or "Critical edition")
     pub = sub(file_desc, "publicationStmt")
-    sub(pub, "publisher", meta.get("publisher") or editors)
-    sub(pub, "date", today.isoformat(), when=today.isoformat())
-    sub(pub, "idno", slug, type="slug")
-    avail = sub(pub, "availability")
-    sub(avail, "licence", meta.get("licence") or "No licence has been stated for this text.")
+    if not identity.publisher:  # no edition.yaml: say so, in the form TEI has for it, rather than name a stand-in
+        sub(pub, "p", "Not published: no publisher, licence or identifier has been stated for this edition.")
+        edition.text += ", "  # the edition's date, then, is the day it was made
+        sub(edition, "date", today.isoformat(), when=today.isoformat())
+    else:
+        sub(pub, "publisher", identity.publisher)
+        if identity.place:
+            sub(pub, "pubPlace", identity.place)
+        sub(pub, "date", today.isoformat(), when=today.isoformat())
+        if identity.isbn:  # first: the TEI Stylesheets take publicationStmt/idno[1] as their EPUB's identifier
+            sub(pub, "idno", identity.isbn, type="ISBN")
+        if identity.identifier:
+            sub(pub, "idno", identity.identifier, type="URI")
+        sub(pub, "idno", slug, type="slug")
+        sub(sub(pub, "availability"), "licence", identity.licence, target=identity.licence_url or None)
+    if identity.series:
+        sub(sub(file_desc, "seriesStmt"), "title", identity.series, level="s")
     source_desc = sub(file_desc, "sourceDesc")
     bibl = sub(source_desc, "bibl")
     if author.get("name"):

@@ -277,6 +277,7 @@ def test_front_matter_from_the_header(neutral):
         "  Para: Source: Alan Woods, Stalin: 50 years after the death of a tyrant, 5 March 2003",
         "  Para: The text is dated 5 March 2003.",
         "  Para: First critical edition, edited by The Editors, 5 March 2003.",
+        "  Para: Published by edition.",
         "  Para: Licence: CC BY-SA 4.0.",
         "  Div.furniture",  # print: the typeface; EPUB: nothing
         "  Div.numbers-note",  # where the paragraph numbers are, in each edition

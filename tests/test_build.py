@@ -58,7 +58,8 @@ def test_manifest_lists_inputs_outputs_and_versions(two_builds):
     outputs = {Path(k).name: v for k, v in manifest["outputs"].items()}
     assert outputs == {name: hashlib.sha256((a / name).read_bytes()).hexdigest() for name in OUTPUTS}
     inputs = {Path(k).name: v for k, v in manifest["inputs"].items()}
-    for name in ("stalin-50-years.txt", "stalin-50-years.yaml", "persons.yaml", "places.yaml", "works.yaml"):
+    for name in ("stalin-50-years.txt", "stalin-50-years.yaml", "persons.yaml", "places.yaml", "works.yaml",
+                 "edition.yaml"):
         assert inputs[name] == hashlib.sha256((SEED.parent / name).read_bytes()).hexdigest()
 
 

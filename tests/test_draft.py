@@ -59,10 +59,40 @@ def test_not_names_adjectives_titles_and_coordination(tmp_path):
     assert found["Orlan"][0] == "person"  # listed with Mr. Basso, and a possessive
 
 
+def test_epithets_aliases_spellings_and_a_word_before_a_title(tmp_path):
+    found = drafted(tmp_path, "Essay\n\nThe reign of Oswin the Conqueror began early, and the barons feared the "
+                              "Conqueror. Edda Marrow, better known as Tom Quill, wrote novels; Quill was praised. "
+                              "Henri de Saint-Varenne wrote first, and Saint Varenne wrote again. O'Dowd and O’Dowd "
+                              "are one man. Doubtless Mrs. Pellam knew it, for she had no doubt.\n")
+    assert found["Oswin the Conqueror"] == ("person", ["Oswin the Conqueror", "Conqueror"])
+    assert found["Marrow, Edda"] == ("person", ["Edda Marrow", "Tom Quill", "Quill"])
+    assert found["Saint-Varenne, Henri de"][1] == ["Henri de Saint-Varenne", "Saint Varenne"]
+    assert sorted(found["O'Dowd"][1]) == ["O'Dowd", "O’Dowd"]
+    assert found["Pellam"] == ("person", ["Mrs. Pellam"])  # not `Doubtless Mrs. Pellam`
+
+
+def test_lists_with_titles_and_names_with_endings_of_words(tmp_path):
+    found = drafted(tmp_path, "Essay\n\nPope and Czar, Harnack and Vollmer, French radicals and German spies met "
+                              "in Paris. The French army marched; the French fleet sailed. In the last age, Morelly "
+                              "and Quably. George Julian Haskett wrote to White and Twist. Finally it was final.\n")
+    # listed with titles, not with `French` (an adjective before its noun, the item listed)
+    assert found["Harnack"][0] == found["Vollmer"][0] == "person"
+    # -ly, -ian, -ite, -ist: endings of adverbs, adjectives and doctrines, not here
+    for name in ("Morelly", "Quably", "Haskett, George Julian", "White", "Twist"):
+        assert found[name][0] == "person", name
+    assert "Finally" not in found
+
+
+def test_salutations_name_the_person_addressed(tmp_path):
+    found = drafted(tmp_path, "Letters\n\nThe letter ran as follows:\n\nDear Comrade Vasko,\n\nI have your note "
+                              "and will answer it.\n\nYours,\nP. Drennan\n")
+    assert found["Vasko"] == ("person", ["Comrade Vasko"])
+
+
 def test_entries_already_in_the_registers_are_left_out(tmp_path):
-    found = drafted(tmp_path, "Essay\n\nMr. Arthur Brennan met Dr. Lowe.\n",
-                    "- id: brennan\n  index: Brennan, Arthur\n  forms: [Arthur Brennan]\n")
-    assert list(found) == ["Lowe"]
+    found = drafted(tmp_path, "Essay\n\nMr. Arthur Brennan met Dr. Lowe; Brennan Levy followed.\n",
+                    "- id: brennan\n  index: Brennan, Arthur\n  forms: [Arthur Brennan]\n  not: [Brennan Levy]\n")
+    assert list(found) == ["Lowe"]  # nor the phrase the registers say names nobody
 
 
 def test_cli_writes_draft_files_beside_the_text_and_check_warns(tmp_path, capsys):
@@ -85,21 +115,30 @@ def test_cli_writes_draft_files_beside_the_text_and_check_warns(tmp_path, capsys
 
 # --- the corpus ---------------------------------------------------------------------------------------
 
-#: Measured on the 8 corpus texts when the detector was written: recall 102/109 (93.6 %), precision
-#: 103/145 (71.0 %), grouping 114/128 (89.1 %). Recall and precision are held at the issue's bar (90 %,
-#: 70 %: one or two names of slack); grouping at 87 %, two points under what was measured, since the
-#: issue's 90 % is not reached: it counts every expected form, also those the draft missed and those
-#: no rule can group (`Royal Brute` and `Pharaoh` for George III, `Mrs. Mill` with `Mrs. Taylor`).
-RECALL, PRECISION, GROUPING = 0.90, 0.70, 0.87
+#: Measured on the 8 corpus texts: recall 109/109 (100 %), precision 109/137 (79.6 %), grouping 123/128
+#: (96.1 %); when the detector was first written 102/109, 103/145, 114/128. The rules added since were
+#: found on the corpus's failures, so these are training figures: the bars keep a few names of slack
+#: above the issue's (90 %, 70 %, 90 %) for changes in the reader. The 5 forms not grouped are beyond
+#: rules: `Royal Brute` for George III, `citizen of Geneva` for Rousseau, `Mrs. Mill` for `Mrs. Taylor`,
+#: and `Mary`, Mary Mead's daughter, who is also a Mary Mead.
+RECALL, PRECISION, GROUPING = 0.95, 0.75, 0.93
 #: persons scored by ../shared/tools/check_expect.py on the corpus built with the drafts accepted as
-#: registers: measured 109/127 (85.8 %).
-ACCEPTED_PERSONS = 0.85
+#: registers: measured 117/127 (92.1 %; 109/127 at first).
+ACCEPTED_PERSONS = 0.90
+#: The seed, scored against its hand-made persons.yaml with the draft made as if it had no registers:
+#: recall 24/29, precision 29/42, grouping 32/47 (at first 17/29, 19/28, 22/47). A second text of
+#: another kind (modern, Russian names with few cues, forms such as `T[rotsky]` and `St[arik]` that
+#: no draft makes), though not a clean held-out one: the rules for closed-class words, salutations,
+#: cited authors and a first name used alone were found on its failures.
+SEED_RECALL, SEED_PRECISION, SEED_GROUPING = 0.80, 0.65, 0.65
 
 
-def score_draft(text: Path) -> dict[str, int]:
-    """Recall, precision and grouping counts of one text's draft against its expect file."""
-    expect = yaml.safe_load(text.with_suffix(".expect.yaml").read_text(encoding="utf-8"))
-    persons = expect.get("persons") or {}
+def score_draft(text: Path, persons: dict[str, list[str]] | None = None) -> dict[str, int]:
+    """Recall, precision and grouping counts of one text's draft against its expect file's persons
+    (or the persons given: name -> forms)."""
+    if persons is None:
+        expect = yaml.safe_load(text.with_suffix(".expect.yaml").read_text(encoding="utf-8"))
+        persons = expect.get("persons") or {}
     entries = draft(text, Registers())
     regs = Registers({e.id: Entity(e.id, e.kind, {}, Where(text, 1), e.forms, []) for e in entries})
     tagger = Tagger(regs)
@@ -136,6 +175,21 @@ def test_draft_on_the_corpus():
     grouping = total["grouped"] / total["forms"]
     print(f"corpus: recall {recall:.1%}, precision {precision:.1%}, grouping {grouping:.1%}")
     assert recall >= RECALL and precision >= PRECISION and grouping >= GROUPING
+
+
+def test_draft_on_the_seed():
+    seed = Path(__file__).resolve().parent.parent / "seeds" / "stalin-50-years.txt"
+    source = seed.read_text(encoding="utf-8")
+    persons = {}
+    for entry in yaml.safe_load((seed.parent / "persons.yaml").read_text(encoding="utf-8")):
+        forms = [f for f in entry.get("forms") or [] if re.search(rf"(?<!\w){re.escape(f)}(?!\w)", source)]
+        if forms:
+            persons[entry["id"]] = forms
+    n = score_draft(seed, persons)
+    print(f"seed: recall {n['found']}/{n['persons']}  precision {n['right']}/{n['entries']}  "
+          f"grouping {n['grouped']}/{n['forms']}")
+    assert n["found"] / n["persons"] >= SEED_RECALL and n["right"] / n["entries"] >= SEED_PRECISION
+    assert n["grouped"] / n["forms"] >= SEED_GROUPING
 
 
 def test_drafting_a_40_kb_text_takes_under_2_seconds(tmp_path):

@@ -589,15 +589,22 @@ def test_cover_image_with_alternative_text(root, book):
     assert words(info.title) == words(img.get("alt"))[1:1 + len(words(info.title))]
 
 
-def test_identifier_follows_the_reading_text_not_the_header(root):
-    changed_header = copy.deepcopy(root)
-    changed_header.xpath("//t:publicationStmt/t:date", namespaces=NS)[0].set("when", "1999-01-01")
+def test_identifier_survives_a_correction_of_the_text(root):
+    """A corrected book is the same book to stores and to readers' synced notes (issue 13): the
+    identifier is the one edition.yaml gave (publicationStmt/idno), else derived from the slug, title
+    and authors — never from the text."""
     changed_text = copy.deepcopy(root)
     changed_text.xpath("//t:body//t:p[@n='1']", namespaces=NS)[0].text = "Sixty years ago "
     ident = book_identifier(root)
     assert uuid.UUID(ident.removeprefix("urn:uuid:")).version == 5
-    assert book_identifier(changed_header) == ident
-    assert book_identifier(changed_text) != ident
+    assert book_identifier(changed_text) == ident
+    renamed = copy.deepcopy(root)
+    renamed.xpath("//t:publicationStmt/t:idno[@type='slug']", namespaces=NS)[0].text = "another-book"
+    assert book_identifier(renamed) != ident
+    pub = renamed.xpath("//t:publicationStmt/t:idno[@type='slug']", namespaces=NS)[0]
+    pub.addprevious(etree.Element(f"{T}idno", type="URI"))
+    pub.getprevious().text = "urn:uuid:0b6b1f9e-4a57-4c57-9a4e-6f0f7d7a1c11"
+    assert book_identifier(renamed) == "urn:uuid:0b6b1f9e-4a57-4c57-9a4e-6f0f7d7a1c11"
 
 
 # --- reproducibility -------------------------------------------------------------------------------

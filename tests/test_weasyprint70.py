@@ -1,14 +1,20 @@
 """render/weasyprint70.py: every patch to WeasyPrint 70 and pydyf is in effect, and no other
-WeasyPrint is accepted (a patch that silently stopped applying would only show as a worse book)."""
+WeasyPrint is accepted (a patch that silently stopped applying would only show as a worse book);
+a layout's scope changes the garbage collector for its time only, and shows WeasyPrint's warnings."""
 
 from __future__ import annotations
 
 import gc
+import logging
 
 import pydyf
 import pytest
+from weasyprint import CSS, HTML
+from weasyprint.formatting_structure.boxes import FootnoteAreaBox
 from weasyprint.layout import block
+from weasyprint.text.fonts import FontConfiguration
 
+from edition import errors
 from edition.render import weasyprint70
 
 
@@ -17,14 +23,62 @@ def applied():
     weasyprint70.apply()
 
 
-def test_notes_stay_with_their_calls():
-    """WeasyPrint's line layout is the patched one: it calls this module's helpers."""
-    assert weasyprint70.keep_notes_with_calls() is True
-    names = block._linebox_layout.__code__.co_names
-    assert "_movable_note_part" in names and "_report_before" in names
-    assert block._movable_note_part is weasyprint70._movable_note_part
-    assert block._report_before is weasyprint70._report_before
+# --- notes kept with their calls -----------------------------------------------------------------
 
+#: a page of 10 lines of 20 px; a note of one line; the paragraph `last` starts on the page's last
+#: line but one once the note is placed, so that its second line overflows (orphans: 2, widows: 2)
+NOTES_CSS = """
+@page { size: 300px 200px; margin: 0; @footnote { margin: 0; padding: 0; border: 0 } }
+body { margin: 0; font: 10px/20px serif; orphans: 2; widows: 2 }
+p { margin: 0 }
+.fn { float: footnote; font: 10px/20px serif }
+::footnote-call, ::footnote-marker { content: none }
+"""
+
+
+def note_pages(note_class: str, last_lines: int) -> dict[str, set[int]]:
+    """The pages (from 0) of the paragraph calling the note, of the note, and of `last`."""
+    html = (f'<p id="call">Call<span class="{note_class}" id="note">Note.</span></p>'
+            f'<p>{"<br>".join("x" * 6)}</p><p id="last">{"<br>".join("abcd"[:last_lines])}</p>')
+    doc = HTML(string=html).render(stylesheets=[CSS(string=NOTES_CSS)])
+    pages: dict[str, set[int]] = {}
+    for number, page in enumerate(doc.pages):
+        for box in weasyprint70.page_box(page).descendants():
+            if isinstance(box, FootnoteAreaBox):
+                if any(b.element is not None and b.element.get("id") == "note" for b in box.descendants()):
+                    pages.setdefault("note", set()).add(number)
+            elif box.element is not None and box.element.get("id") in ("call", "last"):
+                pages.setdefault(box.element.get("id"), set()).add(number)
+    return pages
+
+
+def test_the_line_layout_is_the_edition_s():
+    assert weasyprint70.keep_notes_with_calls() is True
+    assert block._linebox_layout is weasyprint70._linebox_layout
+
+
+@pytest.mark.parametrize("note_class, last_lines, expected", [
+    # WeasyPrint 70 moves the note overleaf to keep `last`'s first two lines together: its call
+    # stays behind. Patched, `last` goes overleaf whole and the note stays with its call.
+    ("fn", 4, {"call": {0}, "note": {0}, "last": {1}}),
+    # a continued note's later part may still move to make room for the line (WeasyPrint too)
+    ("fn note-cont", 4, {"call": {0}, "note": {1}, "last": {0, 1}}),
+    # and also for a paragraph's last line (WeasyPrint sends the paragraph overleaf)
+    ("fn note-cont", 2, {"call": {0}, "note": {1}, "last": {0, 1}}),
+    ("fn", 2, {"call": {0}, "note": {0}, "last": {1}}),
+])
+def test_notes_stay_with_their_calls(note_class, last_lines, expected):
+    assert note_pages(note_class, last_lines) == expected
+
+
+def test_a_different_line_layout_is_refused(monkeypatch):
+    """The copy is installed only over the function it was copied from."""
+    monkeypatch.setattr(block, "_linebox_layout", block._break_line)
+    with pytest.raises(RuntimeError, match="not the one .*_linebox_layout was copied from"):
+        weasyprint70.keep_notes_with_calls.__wrapped__()
+
+
+# --- tagged PDFs written in linear time ----------------------------------------------------------
 
 def test_page_references_are_built_once_per_page_count():
     assert weasyprint70.page_references_once() is True
@@ -34,15 +88,85 @@ def test_page_references_are_built_once_per_page_count():
     assert pdf.page_references is first  # the same tuple, not a new one per use
 
 
-def test_the_collector_runs_less_often():
-    assert gc.get_threshold()[0] == 50_000
+def test_a_pydyf_without_the_property_is_refused(monkeypatch):
+    monkeypatch.setattr(pydyf.PDF, "page_references", None)
+    with pytest.raises(RuntimeError, match="pydyf's PDF.page_references is not the property"):
+        weasyprint70.page_references_once.__wrapped__()
 
 
-def test_weasyprint_is_quiet_below_errors():
-    import logging
-    weasyprint70.quiet_weasyprint()
-    assert logging.getLogger("weasyprint").level == logging.ERROR
+# --- the scope of a layout -----------------------------------------------------------------------
 
+def weasyprint_logging() -> tuple:
+    return (tuple(weasyprint70.LOGGER.handlers), weasyprint70.LOGGER.level, weasyprint70.PROGRESS.level)
+
+
+def test_the_collector_runs_less_often_during_a_layout_only():
+    before, logging_before = gc.get_threshold(), weasyprint_logging()
+    assert before[0] != 50_000
+    with weasyprint70.layout_scope():
+        assert gc.get_threshold()[0] == 50_000
+        with weasyprint70.layout_scope():  # a write inside the build's scope
+            assert gc.get_threshold()[0] == 50_000
+        assert gc.get_threshold()[0] == 50_000
+    assert gc.get_threshold() == before
+    assert weasyprint_logging() == logging_before
+    with pytest.raises(ValueError), weasyprint70.layout_scope():
+        raise ValueError("a layout that fails")
+    assert gc.get_threshold() == before
+    assert weasyprint_logging() == logging_before
+
+
+def test_a_css_mistake_is_shown_with_its_place(capsys):
+    with weasyprint70.layout_scope():
+        CSS(string="p { color: red }\np { colr: red; margin: wide }\n")
+    err = capsys.readouterr().err.splitlines()
+    assert err == ["<CSS string>:2: warning: WeasyPrint: Ignored `colr: red` at 2:5, unknown property.",
+                   "<CSS string>:2: warning: WeasyPrint: Ignored `margin: wide ` at 2:16, invalid value."]
+
+
+def test_a_mistake_in_a_stylesheet_file_names_the_file(tmp_path, capsys):
+    sheet = tmp_path / "print.css"
+    sheet.write_text("p { margin: 0 }\n\n.text { hyphens: sometimes; }\n")
+    with weasyprint70.layout_scope():
+        CSS(filename=str(sheet))
+    err = capsys.readouterr().err
+    assert err.startswith(f"{sheet}:3: warning: WeasyPrint: Ignored `hyphens: sometimes` at 3:9, invalid value.")
+
+
+def test_a_layout_warning_is_shown_as_weasyprint_s(capsys):
+    with weasyprint70.layout_scope():
+        HTML(string="<p>x</p>").render(stylesheets=[CSS(string="p { string-set: s string(t) }")])
+    assert capsys.readouterr().err == 'WeasyPrint: warning: "string(t first)" is only allowed in page margins\n'
+
+
+def test_under_strict_a_css_mistake_is_an_error(monkeypatch):
+    monkeypatch.setattr(errors.REPORTER, "strict", True)
+    with pytest.raises(errors.InputError, match=r"<CSS string>:1: error: WeasyPrint: Ignored `colr: red ?` at 1:5") \
+            as refused:
+        with weasyprint70.layout_scope():
+            CSS(string="p { colr: red }")
+    assert str(refused.value).endswith("(--strict: correct the stylesheet)")  # not "… in the YAML"
+
+
+def test_print_css_gives_weasyprint_nothing_to_warn_about(capsys):
+    from edition.render import typeset
+
+    fonts = FontConfiguration()
+    fetcher = typeset._fetcher_class()()
+    with weasyprint70.layout_scope():
+        css = CSS(filename=str(typeset.CSS_PATH), font_config=fonts, url_fetcher=fetcher)
+        html = "<html lang='en-GB'><body><div class='text'><p>A text.</p></div></body></html>"
+        HTML(string=html, base_url=str(typeset.STYLES) + "/", url_fetcher=fetcher).render(
+            font_config=fonts, stylesheets=[css])
+    assert capsys.readouterr().err == ""
+
+
+def test_outside_a_layout_weasyprint_s_log_is_untouched():
+    assert weasyprint70._reported not in weasyprint70.LOGGER.handlers
+    assert weasyprint70.LOGGER.level == logging.NOTSET
+
+
+# --- the version ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("version", ["69.0", "71.0", "7.0"])
 def test_any_other_major_version_is_refused(version):

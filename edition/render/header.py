@@ -7,7 +7,6 @@ second author shown in one and not the other). Each edition decides only what it
 
 from __future__ import annotations
 
-import hashlib
 import re
 import uuid
 from dataclasses import dataclass
@@ -15,9 +14,9 @@ from dataclasses import dataclass
 from lxml import etree
 
 from ..errors import InputError
-from ..tei import NS, XML_LANG, local, reading
+from ..tei import NS, XML_LANG, local
 
-#: the namespace of the books' urn:uuid identifiers (uuid5 of the slug and the reading text)
+#: the namespace of the books' derived urn:uuid identifiers (uuid5 of the slug, title and authors)
 IDENTIFIER_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:edition:epub-identifier")
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -30,15 +29,18 @@ class BookInfo:
 
     title: str
     lang: str
-    identifier: str = ""           # urn:uuid from the slug and the reading text (`book_identifier`)
+    identifier: str = ""           # the ISBN's urn, the edition's own URI, else derived (`book_identifier`)
     subtitle: str = ""             # the edition's own subtitle (title[@type='sub'])
     authors: tuple[str, ...] = ()
     authors_file_as: tuple[str, ...] = ()  # each author as a catalogue sorts them ("Woods, Alan")
     editors: tuple[str, ...] = ()
     date: str = ""                 # ISO date of the source text (sourceDesc/bibl/date/@when)
-    published: str = ""            # ISO date of this edition (publicationStmt/date/@when)
+    published: str = ""            # ISO date of this edition (publicationStmt/date/@when, else edition/date's)
     edition: str = ""
     publisher: str = ""
+    place: str = ""                # of publication (publicationStmt/pubPlace)
+    series: str = ""               # seriesStmt/title
+    isbn: str = ""                 # as the edition wrote it (publicationStmt/idno[@type='ISBN'])
     licence: str = ""              # the licence, else what availability says
     licence_url: str = ""
     source: str = ""               # the source for a reader: author, title, publisher, date
@@ -87,8 +89,8 @@ def read_header(root: etree._Element) -> BookInfo:
         raise InputError(None, line, None,
                          "the TEI has no language (text/@xml:lang or teiHeader//langUsage/language/@ident)")
     authors = texts("t:teiHeader//t:titleStmt/t:author")
-    editors = (texts("t:teiHeader//t:titleStmt/t:respStmt[@xml:id='editors']/t:name")
-               or texts("t:teiHeader//t:titleStmt/t:editor"))
+    editors = (texts("t:teiHeader//t:titleStmt/t:respStmt[@xml:id='editors']/*[self::t:name or self::t:persName"
+                     " or self::t:orgName]") or texts("t:teiHeader//t:titleStmt/t:editor"))
     licence = _first(root, "t:teiHeader//t:publicationStmt//t:licence")
     bibl = _first(root, "t:teiHeader//t:sourceDesc/t:bibl")
     return BookInfo(
@@ -100,9 +102,14 @@ def read_header(root: etree._Element) -> BookInfo:
         authors_file_as=tuple(author_file_as(root, a) for a in authors),
         editors=tuple(text_of(e) for e in editors),
         date=root.xpath("string(t:teiHeader//t:sourceDesc/t:bibl/t:date/@when)", namespaces=NS),
-        published=root.xpath("string(t:teiHeader//t:publicationStmt/t:date/@when)", namespaces=NS),
-        edition=text("t:teiHeader//t:editionStmt/t:edition"),
+        published=(root.xpath("string(t:teiHeader//t:publicationStmt/t:date/@when)", namespaces=NS)
+                   or root.xpath("string(t:teiHeader//t:editionStmt/t:edition/t:date/@when)", namespaces=NS)),
+        edition=" ".join("".join(root.xpath("t:teiHeader//t:editionStmt/t:edition[1]/node()[not(self::t:date)]"
+                                            "/descendant-or-self::text()", namespaces=NS)).split()).rstrip(" ,"),
         publisher=text("t:teiHeader//t:publicationStmt/t:publisher"),
+        place=text("t:teiHeader//t:publicationStmt/t:pubPlace"),
+        series=text("t:teiHeader//t:seriesStmt/t:title"),
+        isbn=text("t:teiHeader//t:publicationStmt/t:idno[@type='ISBN']"),
         licence=text("t:teiHeader//t:publicationStmt//t:licence", "t:teiHeader//t:publicationStmt/t:availability"),
         licence_url=(licence.get("target") or "") if licence is not None else "",
         source=source_line(bibl) if bibl is not None else text("t:teiHeader//t:sourceDesc/*"),
@@ -121,10 +128,20 @@ def _first(root: etree._Element, *paths: str) -> etree._Element | None:
 
 
 def book_identifier(root: etree._Element) -> str:
-    """A urn:uuid derived from the reading text (and the slug): stable across builds, never random."""
-    slug = " ".join(root.xpath("string(t:teiHeader//t:publicationStmt/t:idno[@type='slug'])", namespaces=NS).split())
-    digest = hashlib.sha256(reading(root).encode("utf-8")).hexdigest()
-    return f"urn:uuid:{uuid.uuid5(IDENTIFIER_NAMESPACE, f'{slug}:{digest}')}"
+    """The book's identifier, the same in every build and after every correction: the ISBN, else the
+    identifier the edition gave it (edition.yaml → publicationStmt/idno), else a urn:uuid derived from
+    the slug, the title and the authors — never from the text, or a corrected book would be a new one
+    to stores and to readers' synced notes."""
+    def idno(kind: str) -> str:
+        return " ".join(root.xpath(f"string(t:teiHeader//t:publicationStmt/t:idno[@type='{kind}'])",
+                                   namespaces=NS).split())
+    if idno("ISBN"):
+        return "urn:isbn:" + re.sub(r"[^0-9X]", "", idno("ISBN").upper())
+    if idno("URI"):
+        return idno("URI")
+    names = [idno("slug")] + [text_of(e) for e in root.xpath(
+        "t:teiHeader//t:titleStmt/t:title[@type='main'] | t:teiHeader//t:titleStmt/t:author", namespaces=NS)]
+    return f"urn:uuid:{uuid.uuid5(IDENTIFIER_NAMESPACE, chr(10).join(names))}"
 
 
 def author_file_as(root: etree._Element, author: etree._Element) -> str:
@@ -151,8 +168,8 @@ def source_line(bibl: etree._Element) -> str:
 
 def source_citation(bibl: etree._Element) -> str:
     """sourceDesc/bibl as one line for a catalogue: mixed content as written, element-only content
-    joined by commas, its address (ptr/@target) last; its notes left out."""
-    parts = [child for child in bibl if isinstance(child.tag, str) and local(child) != "note"]
+    joined by commas, its address (ptr/@target) last; its notes and the source file's sha256 left out."""
+    parts = [child for child in bibl if isinstance(child.tag, str) and local(child) not in ("note", "idno")]
     url = next((p.get("target") for p in parts if local(p) == "ptr"), None)
     mixed = any(re.sub(r"[\s,]", "", chunk or "") for chunk in [bibl.text] + [p.tail for p in parts])
     if mixed:

@@ -235,7 +235,8 @@ class Matter:
         if h.editors:
             title_blocks.append(Div(attr("", ["editors"]), [Para(norm(f"edited by {' and '.join(h.editors)}"))]))
         if h.publisher:
-            title_blocks.append(Div(attr("", ["publisher"]), [Para(norm(h.publisher))]))
+            press = ", ".join(filter(None, (h.publisher, h.place)))
+            title_blocks.append(Div(attr("", ["publisher"]), [Para(norm(press))]))
         title_page = Div(attr("title-page", ["title-page"]), title_blocks)
         return [half, title_page, self.imprint(), self.contents()]
 
@@ -253,6 +254,12 @@ class Matter:
             if h.published:
                 statement += f", {long_date(h.published)}"
             lines.append(norm(statement + "."))
+        if h.series:
+            lines.append(norm(f"Series: {h.series}."))
+        if h.publisher:
+            lines.append(norm(f"Published by {', '.join(filter(None, (h.publisher, h.place)))}."))
+        if h.isbn:
+            lines.append(words(f"ISBN {h.isbn}"))  # as registered: its hyphens are no dashes
         if h.licence:
             licence = h.licence.rstrip(".")  # the sentence's own full stop follows
             lic = norm(f"Licence: {licence}.")

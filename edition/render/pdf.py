@@ -22,7 +22,8 @@ from pathlib import Path
 from lxml import etree
 
 from .typeset import Laid, Typesetter, build_time, w3c
-from .weasyprint70 import MM, quiet_weasyprint, with_bleed
+from . import weasyprint70
+from .weasyprint70 import MM, with_bleed
 from ..fork import can_fork, in_fork
 
 log = logging.getLogger("edition.pdf")
@@ -36,13 +37,13 @@ PN_GAP_MM = 4.0  # paragraph number to text
 
 # --- writing -------------------------------------------------------------------------
 
+@weasyprint70.layout_scope()  # print.css parsed, the book laid out and written
 def render_pdfs(tei_root: etree._Element, tei_bytes: bytes, variants: set[str],
                 slug: str | None = None) -> dict[str, bytes]:
     """The PDFs asked for ("pdf", "print", "archival"), all from one layout of the book."""
     unknown = set(variants) - set(VARIANTS)
     if unknown:
         raise ValueError(f"unknown PDF variant(s) {sorted(unknown)}; known: {VARIANTS}")
-    quiet_weasyprint()
     moment = build_time()
     laid = Typesetter(tei_root, moment).layout()
     slug = slug or tei_root.xpath("string(//*[local-name()='idno'][@type='slug'])") or "edition"
@@ -65,6 +66,7 @@ def identifier(laid: Laid, variant: str) -> bytes:
     return hashlib.md5(f"{laid.title}|{variant}|{laid.front}|{laid.body}|{laid.back}".encode()).hexdigest().encode()
 
 
+@weasyprint70.layout_scope()  # also where it runs in a forked process
 def write_reading(laid: Laid) -> bytes:
     """The A5 reading edition: tagged, PDF/UA-1."""
     doc = laid.document.copy()
@@ -72,6 +74,7 @@ def write_reading(laid: Laid) -> bytes:
     return doc.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=identifier(laid, "pdf"))
 
 
+@weasyprint70.layout_scope()
 def write_archival(laid: Laid, tei_bytes: bytes, name: str, moment: dt.datetime) -> bytes:
     """PDF/A-3a with the TEI attached as its source."""
     from weasyprint import Attachment
@@ -86,6 +89,7 @@ def write_archival(laid: Laid, tei_bytes: bytes, name: str, moment: dt.datetime)
     return pdfa_fix(raw)
 
 
+@weasyprint70.layout_scope()
 def write_print(laid: Laid, moment: dt.datetime) -> bytes:
     """The print-shop file: 3 mm bleed, crop marks, TrimBox and BleedBox, PDF/X-4."""
     doc = with_bleed(laid.document, SLUG_MM * MM)

@@ -177,7 +177,8 @@ class Typesetter:
         self.header = read_header(tei_root)
         self.fetcher = _fetcher_class()()
         self.fonts = FontConfiguration()
-        self.css = CSS(filename=str(CSS_PATH), font_config=self.fonts, url_fetcher=self.fetcher)
+        with weasyprint70.layout_scope():  # a mistake in print.css is reported wherever it is parsed
+            self.css = CSS(filename=str(CSS_PATH), font_config=self.fonts, url_fetcher=self.fetcher)
         self.body_layouts = 0
         self.last_part: Part | None = None
         self.timings: dict[str, float] = {}
@@ -256,6 +257,7 @@ class Typesetter:
             laid, doc = doc, None
         return doc or laid
 
+    @weasyprint70.layout_scope()
     def layout(self) -> Laid:
         """Body, then back matter, then front matter; joined into one document.
 
