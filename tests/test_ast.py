@@ -228,23 +228,83 @@ def test_epub_marks_epigraph_and_letters_for_reading_systems(neutral):
 
 
 def test_index_locators_are_mentions_in_the_neutral_book(neutral):
-    assert entry(division(neutral, "back"), "Plain: Lenin") == (
-        "Plain: Lenin, Vladimir Ilyich [.dates: (1870–1924)], [.locators: <#lenin-1 .mention para=1: >"
+    assert entry(division(neutral, "back"), "Plain: [#ix-lenin") == (
+        "Plain: [#ix-lenin.index-term: Lenin, Vladimir Ilyich] [.dates: (1870–1924)], [.locators: <#lenin-1 .mention para=1: >"
         "<#lenin-2 .mention para=1: ><#lenin-3 .mention para=2 note=1: ><#lenin-4 .mention para=6: >"
         "<#lenin-5 .mention para=13: >]")
 
 
 def test_print_index_locators_are_pages_ascending_unique_ranged(neutral):
-    pages = {"lenin-1": 7, "lenin-2": 7, "lenin-3": 8, "lenin-4": 9, "lenin-5": 12, "stalin-1": 7}
-    assert entry(division(for_print(neutral, pages), "back"), "Plain: Lenin") == (
-        "Plain: Lenin, Vladimir Ilyich [.dates: (1870–1924)], [.locators: [.range: <#lenin-1: 7>–<#lenin-4: 9>], "
-        "<#lenin-5: 12>]")
+    pages = {"lenin-1": 7, "lenin-2": 7, "lenin-3": 8, "lenin-4": 8, "lenin-5": 9, "stalin-1": 7}
+    assert entry(division(for_print(neutral, pages), "back"), "Plain: [#ix-lenin") == (
+        "Plain: [#ix-lenin.index-term: Lenin, Vladimir Ilyich] [.dates: (1870–1924)], [.locators: "
+        "[.range: <#lenin-1: 7>–<#lenin-5: 9>]]")
+
+
+def test_print_index_marks_a_page_that_names_the_entry_only_in_a_note(neutral):
+    """Lenin is named on p. 8 only in note 1 (lenin-3): "8n", which stands apart from the runs."""
+    pages = {"lenin-1": 7, "lenin-2": 7, "lenin-3": 8, "lenin-4": 9, "lenin-5": 12}
+    assert entry(division(for_print(neutral, pages), "back"), "Plain: [#ix-lenin").endswith(
+        "[.locators: <#lenin-1: 7>, <#lenin-3: 8n>, <#lenin-4: 9>, <#lenin-5: 12>]")
+    pages["lenin-4"] = 8  # named in the text of p. 8 too: a plain 8, in the run
+    assert entry(division(for_print(neutral, pages), "back"), "Plain: [#ix-lenin").endswith(
+        "[.locators: [.range: <#lenin-1: 7>–<#lenin-4: 8>], <#lenin-5: 12>]")  # p. 8's link: the text's
+
+
+def section_text(ident: str, head: str, first: int, count: int, name: str = "Xavier") -> str:
+    paras = "".join(f'<p n="{n}" xml:id="p{n}"><persName ref="#x">{name}</persName> {n}.</p>'
+                    for n in range(first, first + count))
+    return f'<div type="section" xml:id="{ident}"><head>{head}</head>{paras}</div>'
+
+
+X_REGISTER = '<listPerson><person xml:id="x"><persName type="index">Xavier, Ann</persName></person></listPerson>'
+
+
+def test_an_entry_named_in_many_paragraphs_is_divided_by_section():
+    """Thirteen paragraphs name Xavier, in three parts of the text: one sub-entry per part, in text order;
+    a heading in capitals set in small capitals, the text before the first heading the opening."""
+    body = '<p n="1" xml:id="p1"><persName ref="#x">Xavier</persName> opens.</p>' + \
+        section_text("s1", "First part", 2, 6) + section_text("s2", "THE SECOND", 8, 6)
+    doc = neutral_ast(tei(body, standoff=X_REGISTER))
+    index = outline(division(doc, "back")[0]["c"][1][1:])
+    assert index.splitlines()[:4] == [
+        "Div.index",
+        "  - item",
+        "    Plain: [#ix-x.index-term: Xavier, Ann]",
+        "    - item"]
+    assert [line.strip() for line in index.splitlines() if "[.index-term" in line] == [
+        "Plain: [.index-term: opening paragraphs], [.locators: <#x-1 .mention para=1: >]",
+        "Plain: [.index-term: First part], [.locators: " + "".join(
+            f"<#x-{n} .mention para={n}: >" for n in range(2, 8)) + "]",
+        "Plain: [.index-term: [.caps: THE SECOND]], [.locators: " + "".join(
+            f"<#x-{n} .mention para={n}: >" for n in range(8, 14)) + "]"]
+    few = neutral_ast(tei(section_text("s1", "One", 1, 6) + section_text("s2", "Two", 7, 6), standoff=X_REGISTER))
+    assert "[.locators: <#x-1" in entry(division(few, "back"), "Plain: [#ix-x")  # 12 paragraphs: one line
+
+
+def test_cross_references_from_the_other_forms_of_the_text():
+    """A form of the text that is not the index form's own words gets "see"; a first name, a title
+    before the name, initials, a plural do not."""
+    body = section_text("s1", "One", 1, 1, "Xavier") + section_text("s2", "Two", 2, 1, "Comrade Xavier") + \
+        section_text("s3", "Three", 3, 1, "Ann") + section_text("s4", "Four", 4, 1, "A. Xavier") + \
+        section_text("s5", "Five", 5, 1, "Xaviers") + section_text("s6", "Six", 6, 1, "the Red Ann") + \
+        section_text("s7", "Seven", 7, 1, "Saverio")
+    doc = neutral_ast(tei(body, standoff=X_REGISTER))
+    lines = [line.strip() for line in outline(division(doc, "back")).splitlines() if "index-term" in line]
+    assert lines == [
+        "Plain: [.index-term: Red Ann], *see* <#ix-x .see: Xavier, Ann>",
+        "Plain: [.index-term: Saverio], *see* <#ix-x .see: Xavier, Ann>",
+        "Plain: [#ix-x.index-term: Xavier, Ann], [.locators: " + "".join(
+            f"<#x-{n} .mention para={n}: >" for n in range(1, 8)) + "]"]
+    epub = for_epub(doc)["blocks"]
+    assert entry(epub, "Plain: [.index-term: Saverio]") == \
+        "Plain: [.index-term: Saverio], *see* <#ix-x .see: Xavier, Ann>"
 
 
 def test_epub_index_locators_are_paragraph_links(neutral):
     # ¶ 2 names Lenin only in note 1: the locator opens the note and says so
-    assert entry(for_epub(neutral)["blocks"], "Plain: Lenin") == (
-        "Plain: Lenin, Vladimir Ilyich [.dates: (1870–1924)], [.locators: <#lenin-1: ¶\u00a01>, "
+    assert entry(for_epub(neutral)["blocks"], "Plain: [#ix-lenin") == (
+        "Plain: [#ix-lenin.index-term: Lenin, Vladimir Ilyich] [.dates: (1870–1924)], [.locators: <#lenin-1: ¶\u00a01>, "
         "<#lenin-3 .in-note: ¶\u00a02\u00a0n.\u00a01>, <#lenin-4: ¶\u00a06>, <#lenin-5: ¶\u00a013>]")
 
 
@@ -545,11 +605,11 @@ def test_index_locators_reach_names_in_every_new_form(forms_print, forms_epub):
                         "london-4", "marx-2"]
     pages = {m: 7 + i // 3 for i, m in enumerate(mentions)}
     printed = tei_to_ast(etree.parse(str(FORMS)).getroot(), "print", pages=pages)
-    assert entry(division(printed, "back"), "Plain: Hamilton") == \
-        "Plain: Hamilton, Alexander [.dates: (1755–1804)], [.locators: [.range: <#hamilton-1: 10>–<#hamilton-2: 11>]]"
-    assert entry(forms_epub["blocks"], "Plain: Hamilton") == \
-        "Plain: Hamilton, Alexander [.dates: (1755–1804)], [.locators: <#hamilton-1: ¶\u00a014>, <#hamilton-2: ¶\u00a015>]"
-    assert entry(forms_epub["blocks"], "Plain: Engels").endswith("<#engels-1: ¶\u00a03>, <#engels-2: ¶\u00a012>]")
+    assert entry(division(printed, "back"), "Plain: [#ix-hamilton") == \
+        "Plain: [#ix-hamilton.index-term: Hamilton, Alexander] [.dates: (1755–1804)], [.locators: [.range: <#hamilton-1: 10>–<#hamilton-2: 11>]]"
+    assert entry(forms_epub["blocks"], "Plain: [#ix-hamilton") == \
+        "Plain: [#ix-hamilton.index-term: Hamilton, Alexander] [.dates: (1755–1804)], [.locators: <#hamilton-1: ¶\u00a014>, <#hamilton-2: ¶\u00a015>]"
+    assert entry(forms_epub["blocks"], "Plain: [#ix-engels").endswith("<#engels-1: ¶\u00a03>, <#engels-2: ¶\u00a012>]")
 
 
 def test_label_closer_and_note_sign():
@@ -571,5 +631,5 @@ def test_a_name_in_a_heading_is_cited_by_its_sections_first_paragraph():
                '<persName ref="#stalin">Stalin</persName> in 1917</head><p n="5" xml:id="p5">After.</p></div>',
                standoff='<listPerson><person xml:id="stalin"><persName type="index">Stalin</persName>'
                         '</person></listPerson>')
-    assert entry(for_epub(neutral_ast(root))["blocks"], "Plain: Stalin") == \
-        "Plain: Stalin, [.locators: <#stalin-1: ¶\u00a05>]"
+    assert entry(for_epub(neutral_ast(root))["blocks"], "Plain: [#ix-stalin") == \
+        "Plain: [#ix-stalin.index-term: Stalin], [.locators: <#stalin-1: ¶\u00a05>]"

@@ -21,6 +21,9 @@ from edition.render import pdf as pdfmod, typeset
 from edition.render.weasyprint70 import page_box
 from edition.typography import normalise
 from edition.render.header import text_of
+from edition.render.ast import Book
+from edition.render.inlines import Mention
+from edition.render.pandoc import stringify
 from edition.render.matter import BACK_SECTIONS, read_registers
 from edition.tei import NS
 
@@ -159,7 +162,7 @@ def book_text(pdf_bytes: bytes, root) -> str:
 
 def parse_locators(text: str) -> set[int]:
     pages: set[int] = set()
-    for a, b in re.findall(r"(\d+)(?:\s*[–-]\s*(\d+))?", text):
+    for a, b in re.findall(r"(\d+)n?(?:\s*[–-]\s*(\d+))?", text):
         pages.update(range(int(a), int(b or a) + 1))
     return pages
 
@@ -214,46 +217,81 @@ def test_every_footnote_on_the_page_of_its_call(long_book):
         assert f"{note.get('n')} {first}" in page_words, (ident, call_page)
 
 
+def index_entries(book: dict) -> list[tuple[str, list[tuple[str, list[Mention]]]]]:
+    """Each index entry as the PDF prints it, with what it must say: (the entry's text after its
+    heading, [(a part of that text, the mentions it locates)]) — one part, or one per sub-entry,
+    found by the sub-entry's heading (a section's, or "opening paragraphs")."""
+    texts = page_texts(book["pdf"])
+    start = dest_pages(book["pdf"])["index-persons"]
+    text = " ".join(body_text(t, furniture(book["root"])) for t in texts[start - 1:]).replace("\n", " ")
+    walk = Book(book["root"])
+    walk.build()
+    headings = dict(walk.sections)
+    by_ref: dict[str, list] = {}
+    for m in walk.mentions:
+        by_ref.setdefault(m.ref, []).append(m)
+    registers = read_registers(book["root"])
+    # each entry's heading, not a cross-reference's "see <heading>"
+    found = ((re.search(rf"(?<!see ){re.escape(e.index_form)}", text), e) for e in registers.values())
+    forms = sorted(((m.start(), e) for m, e in found if m and e.id in by_ref), key=lambda x: x[0])
+    out = []
+    for k, (pos, entry) in enumerate(forms):
+        end = forms[k + 1][0] if k + 1 < len(forms) else len(text)
+        entry_text = text[pos + len(entry.index_form):end]
+        entry_text = re.sub(r"\(\d+–\d+\)|\([bd]\.\s*\d+\)", "", entry_text)
+        entry_text = re.sub(r"Index of places and bodies", "", entry_text, flags=re.I)
+        groups: dict = {}
+        for m in by_ref[entry.id]:
+            groups.setdefault(m.section, []).append(m)
+        labels = [normalise(stringify(headings[s])) if s else "opening paragraphs" for s in groups]
+        parts, at = [], 0
+        if len(groups) > 1 and labels[0] in entry_text:  # divided into sub-entries
+            starts = []
+            for label in labels:
+                at = entry_text.index(label, at)
+                starts.append((at, at + len(label)))
+            for i, ((_, body), ms) in enumerate(zip(starts, groups.values())):
+                parts.append((entry_text[body:starts[i + 1][0] if i + 1 < len(starts) else len(entry_text)], ms))
+        else:
+            parts = [(entry_text, by_ref[entry.id])]
+        out.append((entry.index_form, parts))
+    return out
+
+
 def test_index_locators_are_the_pages_of_the_mentions(long_book):
     texts = page_texts(long_book["pdf"])
     dests = dest_pages(long_book["pdf"])
-    registers = read_registers(long_book["root"])
-    start = dests["index-persons"]
-    index_text = " ".join(body_text(t, furniture(long_book["root"])) for t in texts[start - 1:]).replace("\n", " ")
-    forms = sorted(((index_text.find(e.index_form), e) for e in registers.values()
-                    if e.index_form in index_text), key=lambda x: x[0])
-    assert len(forms) >= 10
-    mentions = long_book["root"].xpath("//t:text//t:persName[@ref] | //t:text//t:placeName[@ref] | //t:text//t:orgName[@ref]",
-                                       namespaces=NS)
     word_of = {}
-    for m in mentions:
+    for m in long_book["root"].xpath("//t:text//t:persName[@ref] | //t:text//t:placeName[@ref] | "
+                                     "//t:text//t:orgName[@ref]", namespaces=NS):
         word_of.setdefault(m.get("ref").lstrip("#"), text_of(m).split()[0])
-    for k, (pos, entry) in enumerate(forms):
-        end = forms[k + 1][0] if k + 1 < len(forms) else len(index_text)
-        entry_text = index_text[pos + len(entry.index_form):end]
-        entry_text = re.sub(r"\(\d+–\d+\)|\([bd]\.\s*\d+\)", "", entry_text)
-        entry_text = re.sub(r"Index of places and bodies", "", entry_text, flags=re.I)
-        listed = parse_locators(entry_text)
-        anchors = [n for n in dests if re.fullmatch(rf"{re.escape(entry.id)}-\d+", n)]
-        expected = {dests[a] for a in anchors}
-        assert listed == expected, entry.index_form
-        for page in listed:  # and the page really shows the name
-            assert word_of[entry.id].casefold() in texts[page - 1].casefold(), (entry.index_form, page)
+    entries = index_entries(long_book)
+    assert len(entries) >= 10 and any(len(parts) > 1 for _, parts in entries)  # sub-entries somewhere
+    for form, parts in entries:
+        for part, mentions in parts:
+            listed = parse_locators(part)
+            assert listed == {dests[m.anchor] for m in mentions}, form
+            # "24n": the pages that name the entry only in their notes, and only those
+            only_in_notes = {dests[m.anchor] for m in mentions if m.note} - \
+                {dests[m.anchor] for m in mentions if not m.note}
+            assert {int(p) for p in re.findall(r"(\d+)n\b", part)} == only_in_notes, form
+            for page in listed:  # and the page really shows the name
+                assert word_of[mentions[0].ref].casefold() in texts[page - 1].casefold(), (form, page)
 
 
 def test_index_page_numbers_ascending_each_once_ranges(long_book):
-    texts = page_texts(long_book["pdf"])
-    start = dest_pages(long_book["pdf"])["index-persons"]
-    lenin = " ".join(body_text(t, furniture(long_book["root"])) for t in texts[start - 1:]).replace("\n", " ")
-    lenin = lenin[lenin.index("Lenin, Vladimir Ilyich"):]
-    numbers = re.findall(r"\d+(?:–\d+)?", lenin[lenin.index(")") + 1:lenin.index("Ordzhonikidze")])
-    firsts = [int(n.split("–")[0]) for n in numbers]
-    assert firsts == sorted(set(firsts))
-    assert any("–" in n for n in numbers)  # Lenin is on consecutive pages somewhere
-    for n in numbers:
-        if "–" in n:
-            a, b = map(int, n.split("–"))
-            assert b > a
+    lenin = next(parts for form, parts in index_entries(long_book) if form.startswith("Lenin, Vladimir"))
+    ranged = False
+    for part, _ in lenin:
+        numbers = re.findall(r"\d+(?:–\d+)?", part)
+        firsts = [int(n.split("–")[0]) for n in numbers]
+        assert firsts == sorted(set(firsts))
+        for n in numbers:
+            if "–" in n:
+                a, b = map(int, n.split("–"))
+                assert b > a
+                ranged = True
+    assert ranged  # Lenin is on consecutive pages somewhere
 
 
 def test_contents_page_numbers_are_right(long_book):

@@ -80,6 +80,7 @@ class Book(Inlines, Matter):
         self._anchoring = True  # names are index mentions (not in the back matter)
         self._letters = 0
         self._unit_notes = 0  # notes called in the current unit
+        self._section: str | None = None  # the section being walked (its id), for the index
         self._epigraphs = 0
         self.inline_handlers: dict[str, Callable] = self.inline_table()
         self.block_handlers: dict[str, Callable] = {
@@ -224,15 +225,18 @@ class Book(Inlines, Matter):
             return []
         blocks: list = []
         ident = el.get(XML_ID) or ""
+        outer = self._section
         if kids and local(kids[0]) == "head":
             self._prev = " "
             self._para = first_unit_number(el) or self._para
+            self._section = ident
             heading = self.content(kids[0])
             self.sections.append((ident, without_breaks(heading)))
             blocks.append(Header(2, attr(ident, caps_class(heading)), heading))
             kids = kids[1:]
         for child in kids:
             blocks += self.block(child)
+        self._section = outer
         return [Div(attr("", ["division", el.get("type") or "div"]), blocks)]
 
     def cit(self, el: etree._Element) -> list:

@@ -337,8 +337,9 @@ def _title_page(xhtml: bytes) -> bytes:
 def _index_semantics(xhtml: bytes) -> bytes:
     """EPUB Indexes markup on the indexes pandoc wrote as plain lists.
 
-    In a section typed `index`: the list is an index-entry-list, each item an index-entry whose
-    heading words are its index-term, its links the index-locators of its index-locator-list.
+    In a section typed `index`: each list (sub-entries too) is an index-entry-list, each item an
+    index-entry whose heading is its index-term, its links the index-locators of its
+    index-locator-list, or (a cross-reference) the index-xref-preferred to the entry it stands for.
     """
     doc = etree.fromstring(xhtml)
     ns = {"h": XHTML_NS, "e": EPUB_NS}
@@ -351,30 +352,16 @@ def _index_semantics(xhtml: bytes) -> bytes:
             ul.set(epub_type, "index-entry-list")
             for li in ul.xpath("h:li", namespaces=ns):
                 li.set(epub_type, "index-entry")
-                _wrap_index_term(li)
+                for term in li.xpath("h:span[contains(concat(' ', @class, ' '), ' index-term ')]", namespaces=ns):
+                    term.set(epub_type, "index-term")  # the entry's heading, sub-entry's or cross-reference's
                 for locators in li.xpath("h:span[contains(concat(' ', @class, ' '), ' locators ')]",
                                          namespaces=ns):
                     locators.set(epub_type, "index-locator-list")
                     for link in locators.xpath("h:a", namespaces=ns):
                         link.set(epub_type, "index-locator")
+                for see in li.xpath("h:a[contains(concat(' ', @class, ' '), ' see ')]", namespaces=ns):
+                    see.set(epub_type, "index-xref-preferred")
     return etree.tostring(doc, xml_declaration=True, encoding="UTF-8", doctype="<!DOCTYPE html>")
-
-
-def _wrap_index_term(li: etree._Element) -> None:
-    """Wrap an entry's leading text as its index-term: all of it but the comma before the locators.
-
-    The entry reads `Lenin, Vladimir Ilyich <dates>, <locators>` or `London, <locators>`; the
-    term itself may contain commas.
-    """
-    head = li.text or ""
-    term = head.rstrip()
-    if term.endswith(","):
-        term = term[:-1]
-    span = etree.Element(f"{{{XHTML_NS}}}span", {f"{{{EPUB_NS}}}type": "index-term"})
-    span.text = term
-    span.tail = head[len(term):]
-    li.text = None
-    li.insert(0, span)
 
 
 def _toc_on_one_line(nav: bytes) -> bytes:

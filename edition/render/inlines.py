@@ -18,7 +18,7 @@ from lxml import etree
 
 from .. import typography
 from ..tei import DELIMITERS, XML_ID, XML_LANG, delimiters, local, rend_tokens
-from .pandoc import Emph, LineBreak, SmallCaps, Space, Span, Str, attr, tidy_breaks, trim, words
+from .pandoc import Emph, LineBreak, SmallCaps, Space, Span, Str, attr, stringify, tidy_breaks, trim, words
 
 NAME_KINDS = {"persName": "person", "placeName": "place", "orgName": "org"}
 
@@ -101,6 +101,8 @@ class Mention:
     kind: str
     para: str | None  # the @n of the paragraph-level unit, None in the front matter
     note: str | None = None  # the sign of the footnote the mention is in, None in the text itself
+    form: str = ""  # the words of the text that name the entry ("Khrushchov", "the Bolsheviks")
+    section: str | None = None  # the id of the section the mention is in, None before the first
 
 
 @dataclass
@@ -132,6 +134,7 @@ class Inlines:
     _note: str | None  # the sign of the footnote being walked (its mentions are the note's)
     _anchoring: bool  # names are index mentions (not on the title page or in the back matter)
     _unit_notes: int  # notes called in the current unit
+    _section: str | None  # the id of the section being walked
 
     def inline_table(self) -> dict:
         """The handler of each inline element, by local name."""
@@ -201,7 +204,8 @@ class Inlines:
             return [Span(attr("", ["name", kind]), inner)]
         self._mention_count[ref] += 1
         anchor = f"{ref}-{self._mention_count[ref]}"
-        self.mentions.append(Mention(anchor, ref, kind, self._para, self._note))
+        self.mentions.append(Mention(anchor, ref, kind, self._para, self._note, stringify(inner).strip(),
+                                     self._section))
         return [Span(attr(anchor, ["name", kind], ref=ref), inner)]
 
     def note_element(self, el: etree._Element) -> list:

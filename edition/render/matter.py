@@ -16,6 +16,15 @@ from .inlines import Correction, Mention, UnknownElement, textual_note_id
 from .pandoc import BulletList, Div, Emph, Header, Link, Para, Plain, Space, Span, Str, attr, caps_class, \
     stringify, trim, words
 
+#: an index entry named in more paragraphs than this (in more than one section) is divided by section
+SUBDIVIDE_OVER = 12
+#: the sub-entry of the mentions before the first section's heading
+OPENING = "opening paragraphs"
+#: words before a name that a reader does not look it up by
+HONORIFICS = {"the", "a", "an", "mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "comrade", "citizen",
+              "saint", "st", "president", "general", "professor", "prof", "rev", "reverend", "captain",
+              "colonel", "king", "queen", "prince", "princess", "emperor", "tsar", "czar", "pope"}
+
 #: the back matter's divisions, in order: (id, heading)
 BACK_SECTIONS = (
     ("textual-notes", "Textual notes"),
@@ -162,27 +171,62 @@ class Matter:
         return out
 
     def index(self, kinds: tuple[str, ...]) -> list:
-        """An index: entries alphabetically, each with life dates and locators."""
+        """An index: entries alphabetically, each with life dates and locators (divided by section
+        when there are too many to use), and a cross-reference from each other form of the text
+        that a reader may look up."""
         by_ref: dict[str, list[Mention]] = defaultdict(list)
         for m in self.mentions:
             if m.kind in kinds:
                 by_ref[m.ref].append(m)
-        rows = []
+        rows: list[tuple[str, list]] = []
+        see: dict[str, list[tuple[str, str]]] = defaultdict(list)  # a form → the entries it stands for
         for ref, mentions in by_ref.items():
             entry = self.registers.get(ref) or Entry(ref, mentions[0].kind, ref)
-            rows.append((entry.index_form.casefold(), entry, mentions))
+            form = typography.normalise(entry.index_form, lang=self.lang)
+            rows.append((form.casefold(), self.index_entry(entry, form, mentions)))
+            for variant in cross_references(form, mentions):
+                see[variant].append((form, ref))
+        headings = {key for key, _ in rows}
+        for variant, targets in see.items():
+            if variant.casefold() not in headings:
+                rows.append((variant.casefold(), [Plain(self.cross_reference(variant, sorted(targets)))]))
         rows.sort(key=lambda r: r[0])
-        items = []
-        for _, entry, mentions in rows:
-            line = words(typography.normalise(entry.index_form, lang=self.lang))
-            dates = life_dates(entry)
-            if dates:
-                line += [Space(), Span(attr("", ["dates"]), [Str(dates)])]
-            line += [Str(","), Space()] + self.locators(mentions)
-            items.append([Plain(line)])
-        if not items:
+        if not rows:
             return []
-        return [Div(attr("", ["index"]), [BulletList(items)])]
+        return [Div(attr("", ["index"]), [BulletList([blocks for _, blocks in rows])])]
+
+    def index_entry(self, entry: Entry, form: str, mentions: list[Mention]) -> list:
+        """One entry: its heading (anchored, for cross-references), life dates, and locators — or,
+        for an entry named in more than SUBDIVIDE_OVER paragraphs of several sections, one
+        sub-entry per section, so that "7–29" becomes where in the book each mention is."""
+        head = [Span(attr(f"ix-{entry.id}", ["index-term"]), words(form))]
+        dates = life_dates(entry)
+        if dates:
+            head += [Space(), Span(attr("", ["dates"]), [Str(dates)])]
+        by_section: dict[str | None, list[Mention]] = defaultdict(list)
+        for m in mentions:
+            by_section[m.section].append(m)
+        if len({m.para for m in mentions}) <= SUBDIVIDE_OVER or len(by_section) < 2:
+            return [Plain(head + [Str(","), Space()] + self.locators(mentions))]
+        subs = [[Plain([Span(attr("", ["index-term"]), self.section_label(section)), Str(","), Space()]
+                       + self.locators(ms))] for section, ms in by_section.items()]
+        return [Plain(head), BulletList(subs)]
+
+    def section_label(self, section: str | None) -> list:
+        """A sub-entry's heading: the section's, on one line (small capitals where the source set it
+        in capitals); the text before the first heading is the opening."""
+        if section is None:
+            return words(OPENING)
+        heading = words(stringify(dict(self.sections)[section]))
+        return [Span(attr("", ["caps"]), heading)] if caps_class(heading) else heading
+
+    @staticmethod
+    def cross_reference(variant: str, targets: list[tuple[str, str]]) -> list:
+        """"Khrushchov, *see* Khrushchev, Nikita", the entry linked (more than one: "; ")."""
+        out = [Span(attr("", ["index-term"]), words(variant)), Str(","), Space(), Emph([Str("see")]), Space()]
+        for i, (form, ref) in enumerate(targets):
+            out += ([Str(";"), Space()] if i else []) + [Link(words(form), f"#ix-{ref}", attr("", ["see"]))]
+        return out
 
     # front matter
 
@@ -301,6 +345,29 @@ def mention_link(anchor: str, para: str | None, note: str | None = None) -> dict
     """A link to one mention, with the number of its paragraph and the sign of its note (if any)."""
     kv = {k: v for k, v in (("para", para), ("note", note)) if v}
     return Link([], f"#{anchor}", attr("", ["mention"], **kv))
+
+
+def cross_references(index_form: str, mentions: list[Mention]) -> list[str]:
+    """The forms of the text a reader may look up and not find the entry by: a pseudonym (Starik), a
+    spelling (Khrushchov), an acronym (CPSU), another name (Soviet Union). Not the index form's own
+    words (a surname, a first name), plurals of them, initials and abbreviations, or the title or
+    article before a name ("Comrade Kamenev", "the Bolsheviks")."""
+    own = {w.casefold() for w in re.findall(r"\w+", index_form)}
+
+    def known(word: str) -> bool:
+        word = word.casefold().rstrip(".,;:").removesuffix("\u2019s").removesuffix("'s")
+        return word in own or word.removesuffix("s") in own
+
+    out = []
+    for m in mentions:
+        form = re.sub(r"[\[\]]", "", m.form)  # the editors' supply: "Kam[enev]"
+        looked_up = [w for w in form.split() if w.casefold().rstrip(".") not in HONORIFICS
+                     and not w.endswith(".")]  # initials and abbreviations: "V.", "Ia.", "Vlad."
+        if looked_up and not known(looked_up[0]) and looked_up[0][:1].isupper():
+            variant = " ".join(looked_up)
+            if variant not in out:
+                out.append(variant)
+    return out
 
 
 def life_dates(entry: Entry) -> str:

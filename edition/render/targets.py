@@ -118,21 +118,26 @@ def ranges(numbers: Iterable[int]) -> list[tuple[int, int]]:
     return [(a, b) for a, b in runs]
 
 
-def page_links(pages: Mapping[str, int], anchors: list[str]) -> list:
-    """Page numbers of anchors: ascending, each page once, consecutive pages as ranges."""
-    first_on: dict[int, str] = {}
-    for a in anchors:
-        if a in pages:
-            first_on.setdefault(pages[a], a)
+def page_links(pages: Mapping[str, int], mentions: list[tuple[str, bool]]) -> list:
+    """Page numbers of mentions (anchor, in a note?): ascending, each page once, consecutive pages
+    as ranges; a page that has the name only in its notes marked so ("24n") and never in a range."""
+    in_text: dict[int, str] = {}
+    in_note: dict[int, str] = {}
+    for anchor, noted in mentions:
+        if anchor in pages:
+            (in_note if noted else in_text).setdefault(pages[anchor], anchor)
+    runs = [(a, b, "") for a, b in ranges(in_text)]
+    runs += [(page, page, "n") for page in in_note if page not in in_text]
     out: list = []
-    for i, (a, b) in enumerate(ranges(first_on)):
+    for i, (a, b, mark) in enumerate(sorted(runs)):
+        first = (in_note if mark else in_text)[a]
         if i:
             out += [Str(","), Space()]
         if b == a:
-            out.append(Link([Str(str(a))], f"#{first_on[a]}"))
+            out.append(Link([Str(f"{a}{mark}")], f"#{first}"))
         else:  # a range never breaks across lines
             out.append(Span(attr("", ["range"]), [
-                Link([Str(str(a))], f"#{first_on[a]}"), Str("\u2013"), Link([Str(str(b))], f"#{first_on[b]}")]))
+                Link([Str(str(a))], f"#{first}"), Str("\u2013"), Link([Str(str(b))], f"#{in_text[b]}")]))
     return out
 
 
@@ -149,11 +154,11 @@ def for_print(doc: dict, pages: Mapping[str, int] | None = None) -> dict:
             return [Span(attr(f"{ident}-call", ["note-call"]), []),
                     {"t": "Span", "c": [[ident, ["footnote"] + cls[1:], kv], body]}]
         if t == "Span" and cls == ["locators"]:
-            anchors = [anchor for anchor, _, _ in mentions_of(node)]
-            return [Span(attr("", ["locators"]), page_links(pages, anchors))]
+            found = [(anchor, note is not None) for anchor, _, note in mentions_of(node)]
+            return [Span(attr("", ["locators"]), page_links(pages, found))]
         if t == "Span" and cls == ["locator"]:
             (anchor, para, _), = mentions_of(node)
-            where = page_links(pages, [anchor])
+            where = page_links(pages, [(anchor, False)])
             number = [Str(f"¶\u00a0{para}")] if para else []
             return [Span(attr("", ["locator"]), where + ([Space()] if where and number else []) + number)]
         if t == "Span" and cls == ["page"]:
