@@ -149,6 +149,14 @@ def test_a_note_is_one_neutral_span_at_its_call():
     assert note_units(division(doc, "text")) == {"n1": "p1"}
 
 
+def test_a_note_call_follows_a_closing_quotation_mark():
+    """“bitch”⁴⁶, not “bitch⁴⁶” (issue 14 point 4); an opening mark after a note stays after it."""
+    doc = neutral_ast(tei('<p n="1" xml:id="p1">a "bitch<note type="editorial" place="foot" xml:id="n1" n="1">'
+                          'N.</note>". And<note type="editorial" place="foot" xml:id="n2" n="2">M.</note> "so".</p>'))
+    assert block(doc["blocks"], "p1").splitlines()[1] == \
+        "  Para: [.pn: 1]a “bitch”.[#n1.note n=1: N.] And[#n2.note n=2: M.] “so”."
+
+
 def test_print_note_is_a_call_and_a_footnote_span():
     doc = for_print(neutral_ast(tei(NOTE_TEI)))
     assert block(doc["blocks"], "p1").splitlines()[1] == (

@@ -71,8 +71,9 @@ def strip_closer(inlines: list, closer: str) -> list:
 
 
 
-#: punctuation that a note call is set after
-CALL_AFTER = re.compile(r"[.,;:!?)\]]+")
+#: punctuation that a note call is set after: the full stop, comma …, and a closing quotation mark
+#: (a quotation mark straight after a word closes: "the ‘bitch’⁴⁶", not "the ‘bitch⁴⁶’")
+CALL_AFTER = re.compile(r"[.,;:!?)\]\"'\u2019\u201d\u00bb]+")
 
 
 #: how the editions mark an author's footnote, apart from the editors' numbered notes
