@@ -18,7 +18,7 @@ import re
 
 from .context import Reading
 from .items import Item
-from .pieces import CLOSE_QUOTES, OPEN_QUOTES, Piece, verse_like
+from .pieces import CLOSE_QUOTES, OPEN_QUOTES, Piece, block_from, verse_like
 
 MAX_QUOTED_PARAGRAPHS = 40
 RUN_ON = re.compile(r"[\"\u201d\u2019](\s*(?:--|\u2014|\u2013)\s*\S[^\"\u201c\u201d]*)$", re.DOTALL)
@@ -201,7 +201,7 @@ def _set_in(r: Reading, k: int, stop: int) -> int:
     j = k
     open_mark = False
     while j < stop and r.free(j) and r.layout.indented(pieces[j]):
-        block = [p for p in pieces[j:stop] if p.block == pieces[j].block]
+        block = block_from(pieces, j, stop)
         text = "\n".join(p.text for p in block)
         if j > k and not (open_mark and opens_quotation(text)):
             break
