@@ -410,8 +410,9 @@ def place_paragraph_numbers(document, first_folio: int) -> None:
 
 @weasyprint70.layout_scope()  # print.css parsed, the book laid out and written
 def render_pdfs(tei_root: etree._Element, tei_bytes: bytes, variants: set[str],
-                slug: str | None = None) -> dict[str, bytes]:
-    """The PDFs asked for ("pdf", "print", "archival"), all from one layout of the book."""
+                slug: str | None = None, timings: dict[str, float] | None = None) -> dict[str, bytes]:
+    """The PDFs asked for ("pdf", "print", "archival"), all from one layout of the book; `timings`
+    gets the seconds of the layout's parts and of each file written in this process (build.STAGES)."""
     unknown = set(variants) - set(VARIANTS)
     if unknown:
         raise ValueError(f"unknown PDF variant(s) {sorted(unknown)}; known: {VARIANTS}")
@@ -427,7 +428,12 @@ def render_pdfs(tei_root: etree._Element, tei_bytes: bytes, variants: set[str],
     # Writing draws every page again: on two cores, forked copies of this process (the laid-out
     # book in their memory) write the other files while this one writes the first.
     elsewhere = {v: in_fork(writers[v]) for v in wanted[1:]} if can_fork() else {}
-    out = {v: writers[v]() for v in wanted if v not in elsewhere}
+    timings = {} if timings is None else timings
+    timings.update((k, v) for k, v in laid.timings.items() if k != "total")
+    out = {}
+    for v in (v for v in wanted if v not in elsewhere):
+        with timed(timings, f"write_{v}"):
+            out[v] = writers[v]()
     out.update({v: result() for v, result in elsewhere.items()})
     return {v: out[v] for v in wanted}
 
