@@ -1,8 +1,11 @@
 """`edition bench`: what each stage of the pipeline costs, on the seed and on a long book (issue 7).
 
 Each text is measured in a fresh Python process, so that its peak memory is its own. There the
-stages are called one after the other, as `edition build` calls them, each timed alone; then
-WeasyPrint alone lays out and writes the reading PDF's final HTML and CSS (the overhead ratio).
+build itself (`build.render`, every format) runs with nothing forked, so that each of its stages
+runs alone, and records the seconds of each under its name in `build.STAGES`: the bench times
+the stages the build runs and has no list of its own; what the build does outside any stage shows
+as a row of its own. Then WeasyPrint alone lays out and writes the reading PDF's final HTML and
+CSS (the overhead ratio).
 The full build is `edition build` run as a command, with its real concurrency: wall time and the
 peak memory of its largest process. Then the figures that concern the machine rather than a
 text: pandoc's own `--pdf-engine=weasyprint` on the seed (the peer), `make` with nothing to do
@@ -34,28 +37,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import corpus
+from .build import STAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "stalin-50-years.txt"
 BOOK_COPIES = 22  # ~500 A5 pages (bench/make_book.py: 20 copies made 463)
 SEED_REPEATS = 3  # the seed's compared figures are the best of three runs (the book's: one)
 MB = 1024 * 1024
-
-#: (key, label) of the stage rows, in pipeline order
-STAGES = (
-    ("read", "read (text + YAML → TEI text)"),
-    ("apparatus", "apparatus (emendations, names, notes)"),
-    ("validate", "TEI validation + serialisation"),
-    ("ast", "AST (TEI → Pandoc, print)"),
-    ("html", "HTML (pandoc, 3 parts)"),
-    ("body", "PDF layout (body)"),
-    ("index", "index (back + front matter)"),
-    ("write_pdf", "PDF write: reading"),
-    ("write_archival", "PDF write: archival"),
-    ("write_print", "PDF write: print"),
-    ("booklet", "booklet (imposition)"),
-    ("epub", "EPUB"),
-)
 
 
 def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
@@ -107,67 +95,39 @@ def weasyprint_alone(parts: dict) -> tuple[float, int]:
 
 
 def measure_text(source: Path, repeats: int = 1) -> dict:
-    """Every stage of one text, timed alone, in the order `edition build` runs them; then the
-    reading PDF from the TEI against WeasyPrint alone, the best of `repeats` runs of each."""
-    from . import apparatus, tei
-    from .build import Text, build_date
-    from .editorial import load_editorial
-    from .read import read_text
-    from .names import load_registers
+    """One text's build, every format, each stage run alone and timed by the build itself (its
+    `timings`, by the names of build.STAGES); then the reading PDF from the TEI against WeasyPrint
+    alone on the same final HTML and CSS, the best of `repeats` runs of each."""
+    from . import build
+    from .fork import serial
     from .render import pdf, typeset
-    from .render.typeset import timed
-    from .render.epub import render_epub
-    from .render.impose import booklet
-    from .source import read_source
 
     warm_up()
-    times: dict[str, float] = {}
-    text = Text.from_path(source)
-    with contextlib.redirect_stderr(io.StringIO()):  # the reader's warnings, known and many
-        with timed(times, "read"):
-            editorial = load_editorial(text.editorial_path)
-            text_el, title_line = read_text(read_source(text.source), editorial)
-            meta = editorial.data
-            header = tei.build_header(meta, text.slug, meta.get("title") or title_line or text.slug, build_date())
-            root = tei.assemble(header, text_el, meta.get("language") or "en")
-    with timed(times, "apparatus"):
-        apparatus.apply(root, editorial, load_registers(text.source.parent))
-    with timed(times, "validate"):
-        tei.validate(root, text.source, generated=True)
-        tei_bytes = tei.serialise(root)
+    text = build.Text.from_path(source)
+    start = time.perf_counter()
+    with serial(), contextlib.redirect_stderr(io.StringIO()):  # the reader's warnings, known and many
+        built = build.render(text, set(build.FORMATS))
+    render_seconds = time.perf_counter() - start
+    times, root = built.timings, built.root
+    del built  # the files: the layouts below are measured without them in memory
+    gc.collect()
 
     moment = typeset.build_time()
-    with timed(times, "layout"):
+    reading_pdf = alone = float("inf")
+    for _ in range(repeats):  # the best of a few: other work on a shared machine only adds time
+        start = time.perf_counter()
         setter = typeset.Typesetter(root, moment)
         laid = setter.layout()
-    for key in ("ast", "html", "body"):
-        times[key] = laid.timings.get(key, 0.0)
-    times["index"] = laid.timings.get("back", 0.0) + laid.timings.get("front", 0.0)
-    times["layout_other"] = times["layout"] - sum(laid.timings.get(k, 0.0) for k in ("ast", "html", "body", "back", "front"))
-    with timed(times, "write_pdf"):
-        reading = pdf.write_reading(laid)
-    with timed(times, "write_archival"):
-        pdf.write_archival(laid, tei_bytes, f"{text.slug}.tei.xml", moment)
-    with timed(times, "write_print"):
-        pdf.write_print(laid, moment)
-    with timed(times, "booklet"):
-        booklet(reading)
-    with timed(times, "epub"):
-        render_epub(root)
-
-    pages, body_pages, parts = laid.front + laid.body + laid.back, laid.body, laid.parts
-    del laid, reading  # WeasyPrint alone lays the book out without this one in memory
-    gc.collect()
-    alone, alone_pages = weasyprint_alone(parts)
-    reading_pdf = times["layout"] + times["write_pdf"]
-    for _ in range(repeats - 1):  # the best of a few: other work on a shared machine only adds time
-        start = time.perf_counter()
-        pdf.write_reading(typeset.Typesetter(root, moment).layout())
+        pdf.write_reading(laid)
         reading_pdf = min(reading_pdf, time.perf_counter() - start)
+        pages, body_pages, parts = laid.front + laid.body + laid.back, laid.body, laid.parts
+        del laid  # WeasyPrint alone lays the book out without this one in memory
         gc.collect()
-        alone = min(alone, weasyprint_alone(parts)[0])
+        seconds, alone_pages = weasyprint_alone(parts)
+        alone = min(alone, seconds)
     return {
         "times": times,
+        "render": render_seconds,
         "pages": pages,
         "body_pages": body_pages,
         "body_layouts": setter.body_layouts,
@@ -351,8 +311,8 @@ def report(results: Results) -> str:
     names = list(texts)
     lines = [f"Measured {m['date']} on {m['cpus']} × {m['cpu']}, {m['memory']}; Python {m['python']}, "
              f"WeasyPrint {m['weasyprint']}, pandoc {m['pandoc']}; load average {m['load']:.1f} at the start. "
-             f"Stages: one run each; the seed's full build, reading PDF, WeasyPrint alone and the peer: the best "
-             f"of {SEED_REPEATS} runs.", ""]
+             f"Stages: the build's own (build.STAGES), one run, each stage alone; the seed's full build, reading PDF, "
+             f"WeasyPrint alone and the peer: the best of {SEED_REPEATS} runs.", ""]
     head = "| stage | " + " | ".join(f"{n} ({texts[n]['pages']} pp., {texts[n]['kb']:.0f} KB)" for n in names) + " |"
     lines += [head, "|---|" + "---:|" * len(names)]
 
@@ -361,7 +321,10 @@ def report(results: Results) -> str:
 
     for key, label in STAGES:
         row(label, [f"{texts[n]['times'].get(key, 0.0):.2f} s" for n in names])
-    row("sum of the stages", [f"{sum(texts[n]['times'].get(k, 0.0) for k, _ in STAGES):.2f} s" for n in names])
+    staged = {n: sum(texts[n]["times"].get(k, 0.0) for k, _ in STAGES) for n in names}
+    row("sum of the stages", [f"{staged[n]:.2f} s" for n in names])
+    row("build, one stage at a time (wall)", [f"{texts[n]['render']:.2f} s" for n in names])
+    row("of which in no stage", [f"{texts[n]['render'] - staged[n]:.2f} s" for n in names])
     row("**full build, all outputs (wall)**", [f"**{texts[n]['build']:.2f} s**" for n in names])
     row("seconds per page (full build)", [f"{texts[n]['s_per_page']:.3f}" for n in names])
     row("body layouts (1 = no note repair)", [str(texts[n]["body_layouts"]) for n in names])

@@ -21,8 +21,29 @@ from .read import read_text
 from .names import load_registers
 from .outputs import names_for, output_names, refuse_overwriting_inputs, write_outputs
 from .source import read_source, source_date_epoch
+from .timing import timed
 
 FORMATS = ("tei", "pdf", "epub")
+
+#: The stages of `render`, in the order it runs them: the names under which it records the seconds
+#: each took, and what `edition bench` reports them as. Only these names are recorded (tests/test_stages.py).
+STAGES = (
+    ("read", "read (text + YAML → TEI text)"),
+    ("apparatus", "apparatus (emendations, names, notes)"),
+    ("validate", "TEI validation"),
+    ("serialise", "TEI serialisation"),
+    ("ast", "AST (TEI → Pandoc, print)"),
+    ("html", "HTML (pandoc, 3 parts)"),
+    ("front", "PDF layout: front matter"),
+    ("body", "PDF layout: body"),
+    ("numbers", "PDF layout: paragraph numbers"),
+    ("back", "PDF layout: back matter"),
+    ("write_pdf", "PDF write: reading"),
+    ("write_print", "PDF write: print"),
+    ("write_archival", "PDF write: archival"),
+    ("booklet", "booklet (imposition)"),
+    ("epub", "EPUB"),
+)
 
 
 @dataclass
@@ -49,10 +70,12 @@ class Text:
 
 @dataclass
 class Built:
-    """What the stages produced for one text: the TEI tree and the files' bytes by name."""
+    """What the stages produced for one text: the TEI tree, the files' bytes by name, and the
+    seconds of each stage run in this process (by its name in STAGES; a forked one is not timed)."""
     text: Text
     root: etree._Element
     files: dict[str, bytes] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 def build_date() -> dt.date:
@@ -61,35 +84,45 @@ def build_date() -> dt.date:
     return epoch.date() if epoch else dt.date.today()
 
 
-def text_to_tei(text: Text, editorial: Editorial | None = None) -> etree._Element:
+def text_to_tei(text: Text, editorial: Editorial | None = None,
+                timings: dict[str, float] | None = None) -> etree._Element:
     """Plain text + editorial layer → a complete TEI document (not yet validated). The YAML (the
     text's and the registers) is loaded and checked first, so that its errors are located there."""
-    editorial = editorial or load_editorial(text.editorial_path)
-    identity = load_identity(text.source.parent, text.slug)
-    registers = load_registers(text.source.parent)
-    source = read_source(text.source)
-    text_el, title_line = read_text(source, editorial)
-    meta = editorial.data
-    title = meta.get("title") or title_line or text.slug
-    header = tei.build_header(meta, text.slug, title, build_date(), identity)
-    root = tei.assemble(header, text_el, meta.get("language") or "en", tei.source_digest(source))
-    apparatus.apply(root, editorial, registers, text.source)
+    timings = {} if timings is None else timings
+    with timed(timings, "read"):
+        editorial = editorial or load_editorial(text.editorial_path)
+        identity = load_identity(text.source.parent, text.slug)
+        registers = load_registers(text.source.parent)
+        source = read_source(text.source)
+        text_el, title_line = read_text(source, editorial)
+        meta = editorial.data
+        title = meta.get("title") or title_line or text.slug
+        header = tei.build_header(meta, text.slug, title, build_date(), identity)
+        root = tei.assemble(header, text_el, meta.get("language") or "en", tei.source_digest(source))
+    with timed(timings, "apparatus"):
+        apparatus.apply(root, editorial, registers, text.source)
     return root
 
 
-def load_tei(text: Text) -> etree._Element:
+def load_tei(text: Text, timings: dict[str, float] | None = None) -> etree._Element:
     """A TEI file edited by hand: parsed safely and validated before anything is rendered."""
-    root = tei.parse_tei(text.source)
-    tei.validate(root, text.source)
-    tei.adopt_edits(root, text.source, build_date())
+    timings = {} if timings is None else timings
+    with timed(timings, "read"):
+        root = tei.parse_tei(text.source)
+    with timed(timings, "validate"):
+        tei.validate(root, text.source)
+    with timed(timings, "apparatus"):
+        tei.adopt_edits(root, text.source, build_date())
     return root
 
 
-def make_tei(text: Text) -> etree._Element:
+def make_tei(text: Text, timings: dict[str, float] | None = None) -> etree._Element:
+    timings = {} if timings is None else timings
     if text.is_tei:
-        return load_tei(text)
-    root = text_to_tei(text)
-    tei.validate(root, text.source, generated=True)
+        return load_tei(text, timings)
+    root = text_to_tei(text, timings=timings)
+    with timed(timings, "validate"):
+        tei.validate(root, text.source, generated=True)
     return root
 
 
@@ -99,27 +132,33 @@ def render_epub(tei_bytes: bytes) -> bytes:
     return epub_from_tei(etree.fromstring(tei_bytes, tei.safe_parser()))
 
 
-def render_pdfs(root: etree._Element, tei_bytes: bytes, slug: str) -> dict[str, bytes]:
+def render_pdfs(root: etree._Element, tei_bytes: bytes, slug: str,
+                timings: dict[str, float] | None = None) -> dict[str, bytes]:
     """Reading, print-shop and archival PDFs from one layout; the booklet imposes the reading PDF."""
     from weasyprint.urls import FatalURLFetchingError
 
     from .render.impose import booklet
     from .render.pdf import render_pdfs as pdfs_from_tei
     from .render.typeset import CSS_PATH
+    timings = {} if timings is None else timings
     try:
-        pdfs = pdfs_from_tei(root, tei_bytes, {"pdf", "print", "archival"}, slug=slug)
+        pdfs = pdfs_from_tei(root, tei_bytes, {"pdf", "print", "archival"}, slug=slug, timings=timings)
     except FatalURLFetchingError as exc:  # a stylesheet asked for something beyond styles/ and the fonts
         raise InputError(CSS_PATH, None, None, str(exc).removeprefix("edition: ")) from None
-    pdfs["booklet"] = booklet(pdfs["pdf"])
+    with timed(timings, "booklet"):
+        pdfs["booklet"] = booklet(pdfs["pdf"])
     return pdfs
 
 
 def render(text: Text, formats: set[str]) -> Built:
     """Run every stage in memory; nothing is written until all of them have succeeded.
-    PDF and EPUB are made at the same time, the EPUB in a forked process (the machine has 2 cores)."""
-    root = make_tei(text)
-    built = Built(text, root)
-    tei_bytes = tei.serialise(root)
+    PDF and EPUB are made at the same time, the EPUB in a forked process (the machine has 2 cores;
+    inside `fork.serial()` every stage runs here, one after the other, and each is timed alone)."""
+    timings: dict[str, float] = {}
+    root = make_tei(text, timings)
+    built = Built(text, root, timings=timings)
+    with timed(timings, "serialise"):
+        tei_bytes = tei.serialise(root)
     names = output_names(text.slug)
     if "tei" in formats:
         built.files[names["tei"]] = tei_bytes
@@ -128,10 +167,11 @@ def render(text: Text, formats: set[str]) -> Built:
         epub_job = in_fork(lambda: render_epub(tei_bytes))
     try:
         if "pdf" in formats:
-            for variant, data in render_pdfs(root, tei_bytes, text.slug).items():
+            for variant, data in render_pdfs(root, tei_bytes, text.slug, timings).items():
                 built.files[names[variant]] = data
         if "epub" in formats:
-            built.files[names["epub"]] = epub_job() if epub_job else render_epub(tei_bytes)
+            with timed({} if epub_job else timings, "epub"):  # made in a forked process: not timed here
+                built.files[names["epub"]] = epub_job() if epub_job else render_epub(tei_bytes)
     finally:
         if epub_job:
             epub_job.kill()  # no longer needed when the PDFs failed; a no-op once it has answered

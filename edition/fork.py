@@ -8,6 +8,7 @@ longer needs it kills it.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import multiprocessing
 import os
@@ -17,10 +18,25 @@ import sys
 PR_SET_PDEATHSIG = 1
 
 
+_serial = False
+
+
 def can_fork() -> bool:
-    """Whether a second process would run beside this one: two cores, fork, not a daemon."""
-    return ((os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
+    """Whether a second process would run beside this one: two cores, fork, not a daemon, not `serial`."""
+    return (not _serial and (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
             and not multiprocessing.current_process().daemon)
+
+
+@contextlib.contextmanager
+def serial():
+    """Nothing is forked inside the block: every stage runs in this process, one after the other
+    (`edition bench` times each stage of the build alone so)."""
+    global _serial
+    before, _serial = _serial, True
+    try:
+        yield
+    finally:
+        _serial = before
 
 
 def die_with_parent(parent: int) -> None:

@@ -1,8 +1,10 @@
-"""Shared fixtures: paths, the official TEI schema (loaded once: ~6 s), the seed built once."""
+"""Shared fixtures: paths, the official TEI schema (loaded once: ~6 s), the seed built once, a
+fixture-sized text built once in every format."""
 
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ SEEDS = ROOT / "seeds"
 SEED = SEEDS / "stalin-50-years.txt"
 SHARED = ROOT.parent / "shared"
 FIXTURE_TEXTS = sorted((ROOT / "tests" / "fixtures" / "texts").glob("*.txt"))
+LETTER = ROOT / "tests" / "fixtures" / "texts" / "letter.txt"
 
 
 def text_outside(el: etree._Element, skip: set) -> str:
@@ -57,3 +60,18 @@ def seed_tei(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def seed_root(seed_tei) -> etree._Element:
     return etree.parse(str(seed_tei)).getroot()
+
+
+@pytest.fixture(scope="session")
+def small_build(tmp_path_factory):
+    """letter.txt (a page of text, with the seed's registers beside it) through `build.render` once,
+    every format, nothing forked: its `Built` (the TEI, every file's bytes, each stage's seconds)."""
+    from edition.build import FORMATS, Text, render
+    from edition.fork import serial
+
+    folder = tmp_path_factory.mktemp("small")
+    shutil.copy(LETTER, folder / LETTER.name)
+    for register in ("persons.yaml", "places.yaml", "works.yaml"):
+        shutil.copy(SEEDS / register, folder / register)
+    with serial():
+        return render(Text.from_path(folder / LETTER.name), set(FORMATS))

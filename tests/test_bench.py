@@ -13,7 +13,7 @@ import pytest
 
 pytestmark = pytest.mark.slow  # builds the seed and a long book in fresh processes
 
-from edition import bench, corpus
+from edition import bench, build, corpus
 
 from conftest import SEEDS
 
@@ -36,11 +36,10 @@ def measured(small_text) -> dict:
     return bench.in_fresh_process(bench.measure_text, small_text)
 
 
-def test_every_stage_is_timed(measured):
-    for key, _ in bench.STAGES:
-        assert measured["times"][key] > 0, key
-    laid_out = measured["times"]["ast"] + measured["times"]["html"] + measured["times"]["body"] + measured["times"]["index"]
-    assert laid_out <= measured["times"]["layout"], "the layout's parts are parts of it"
+def test_the_bench_times_the_stages_the_build_runs(measured):
+    """The bench has no list of stages of its own: it reports the build's, as the build recorded them."""
+    assert bench.STAGES is build.STAGES
+    assert list(measured["times"]) == [key for key, _ in build.STAGES]
     assert measured["pages"] >= 7 and measured["body_layouts"] == 1
 
 
@@ -48,7 +47,6 @@ def test_weasyprint_alone_makes_the_same_book(measured):
     """The overhead ratio compares like with like: WeasyPrint alone, given the final HTML and CSS,
     makes as many pages as the pipeline did."""
     assert measured["weasyprint_alone_pages"] == measured["pages"]
-    assert 0 < measured["weasyprint_alone"] < measured["reading_pdf"]
 
 
 def test_peak_memory_is_the_process_own(measured):
@@ -57,21 +55,21 @@ def test_peak_memory_is_the_process_own(measured):
 
 
 def test_full_build_writes_every_output(small_text, tmp_path):
-    seconds, peak = bench.full_build(small_text, tmp_path)
-    assert seconds > 0 and peak > 30
+    _, peak = bench.full_build(small_text, tmp_path)
+    assert peak > 30
     for pattern in OUTPUTS:
         assert (tmp_path / pattern.format("letter")).stat().st_size > 0
     assert len(pypdf.PdfReader(tmp_path / "letter.pdf").pages) >= 7
 
 
 def test_peer_makes_a_pdf(small_text, tmp_path):
-    assert bench.peer(small_text, tmp_path) > 0
+    bench.peer(small_text, tmp_path)
     assert len(pypdf.PdfReader(tmp_path / "peer.pdf").pages) >= 1
 
 
 def test_tagging_reads_the_size_asked_for():
-    seconds, found, size = bench.tagging(SEEDS / "stalin-50-years.txt", size=100_000)
-    assert seconds > 0 and size >= 100_000 and found > 100
+    _, found, size = bench.tagging(SEEDS / "stalin-50-years.txt", size=100_000)
+    assert size >= 100_000 and found > 100
 
 
 def test_make_figures_read_the_makefile(tmp_path):
@@ -91,13 +89,16 @@ def test_make_figures_read_the_makefile(tmp_path):
 
 
 def test_report_names_every_figure(measured):
-    text = {**measured, "build": 2.0, "build_peak_mb": 200.0, "peak_mb": 200.0, "s_per_page": 0.2, "kb": 1.0}
+    text = {**measured, "build": 2.0, "build_peak_mb": 200.0, "peak_mb": 200.0, "s_per_page": 0.2, "kb": 1.0,
+            "times": dict.fromkeys(measured["times"], 0.1), "render": 2.0}
     results = bench.Results(bench.machine(), {"seed": text, "book": dict(text, s_per_page=0.3)}, peer=1.0,
                             tagging=(0.5, 1000, bench.MB),
                             make={"noop": 0.1, "noop_ran": [], "css": ["pdf"], "yaml": ["epub", "pdf", "tei"]})
     report = bench.report(results)
-    for _, label in bench.STAGES:
-        assert label in report
+    for _, label in build.STAGES:
+        assert f"| {label} | 0.10 s | 0.10 s |" in report
+    assert f"| sum of the stages | {0.1 * len(build.STAGES):.2f} s |" in report
+    assert f"| of which in no stage | {2 - 0.1 * len(build.STAGES):.2f} s |" in report
     for figure in ("full build, all outputs", "peak memory", "overhead ratio, seed", "overhead ratio, book",
                    "÷ pandoc peer", "nothing changed", "edition/styles/print.css", "the YAML", "seconds per page, book ÷ seed",
                    "peak memory, book", "tagging names in 1.0 MB", "WeasyPrint 70", "load average"):

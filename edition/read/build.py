@@ -22,6 +22,15 @@ from .quotations import trailing_citation
 NUMBERED = ("p", "cit", "item", "lg", "floatingText")
 
 
+def last_child(parent: etree._Element) -> etree._Element | None:
+    """The last child of parent, or None. Not `len(parent)`: lxml counts the children one by one,
+    and asked at each of a 20,000-line stanza's lines that took minutes."""
+    try:
+        return parent[-1]
+    except IndexError:
+        return None
+
+
 class Builder:
     def __init__(self, r: Reading, has_author: bool):
         self.r = r
@@ -49,13 +58,13 @@ class Builder:
         if chunk.strip(" \t\r\n"):  # a no-break space or a line separator: only text may hold it
             if self.last_leaf is None:
                 self.pending += chunk
-            elif len(self.last_leaf):
-                self.last_leaf[-1].tail = (self.last_leaf[-1].tail or "") + chunk
+            elif (last := last_child(self.last_leaf)) is not None:
+                last.tail = (last.tail or "") + chunk
             else:
                 self.last_leaf.text = (self.last_leaf.text or "") + chunk
             return
-        if len(parent):
-            parent[-1].tail = (parent[-1].tail or "") + chunk
+        if (last := last_child(parent)) is not None:
+            last.tail = (last.tail or "") + chunk
         else:
             parent.text = (parent.text or "") + chunk
 

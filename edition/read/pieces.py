@@ -87,6 +87,17 @@ class Layout:
         return piece.indent >= self.body_indent + 2
 
 
+def block_from(pieces: list[Piece], k: int, stop: int | None = None) -> list[Piece]:
+    """The pieces of piece k's block from k on (before `stop`). A block's pieces are consecutive, so
+    this looks no further than its end (scanning to the end of the text from each heading of
+    10,000 took seconds and grew with the square)."""
+    stop = len(pieces) if stop is None else stop
+    end = k
+    while end < stop and pieces[end].block == pieces[k].block:
+        end += 1
+    return pieces[k:end]
+
+
 def split_blocks(text: str) -> list[list[Line]]:
     """Runs of non-blank lines. A line of only whitespace (no-break spaces included) is blank."""
     blocks: list[list[Line]] = []

@@ -18,7 +18,7 @@ import re
 
 from .context import Reading
 from .items import Item
-from .pieces import CLOSE_QUOTES, OPEN_QUOTES, Piece, verse_like
+from .pieces import CLOSE_QUOTES, OPEN_QUOTES, Piece, block_from, verse_like
 
 MAX_QUOTED_PARAGRAPHS = 40
 RUN_ON = re.compile(r"[\"\u201d\u2019](\s*(?:--|\u2014|\u2013)\s*\S[^\"\u201c\u201d]*)$", re.DOTALL)
@@ -80,43 +80,61 @@ def citation_span(piece: Piece) -> tuple[int, int] | None:
     return None
 
 
-def _block_rest(r: Reading, j: int, stop: int) -> list[Piece]:
-    """The free pieces of piece j's block from j on (a block read line by line is one unit here)."""
-    out = []
-    while j < stop and r.free(j) and (not out or r.pieces[j].block == out[0].block):
-        out.append(r.pieces[j])
-        j += 1
-    return out
+class BlockRuns:
+    """Where the free pieces of a block end, from each piece on (a block read line by line is one
+    unit here). Each run is scanned once: scanned again from each of its pieces, a letter of
+    20,000 quoted lines took minutes (the square of its length).
+
+    The answers stay right while pieces are claimed only before the positions asked about next,
+    as `read_quotations` does (it claims from k on and then asks from past what it claimed)."""
+
+    def __init__(self, r: Reading, stop: int):
+        self.r, self.stop = r, stop
+        self.ends: dict[int, int] = {}
+
+    def end(self, j: int) -> int:
+        """The end (exclusive) of the free pieces of piece j's block from j on; j when j is not free."""
+        if j in self.ends:
+            return self.ends[j]
+        pieces, e = self.r.pieces, j
+        while e < self.stop and self.r.free(e) and pieces[e].block == pieces[j].block:
+            e += 1
+        for i in range(j, e):  # every piece of the run ends where it does
+            self.ends[i] = e
+        return e
 
 
-def quoted_run(r: Reading, k: int, stop: int) -> int:
+def quoted_run(r: Reading, k: int, stop: int, runs: BlockRuns | None = None) -> int:
     """How many pieces from k form one quotation in quoted paragraphs (0 if they do not).
 
     Paragraphs that each open a quotation none of them closes are still one quotation when there
     are several of them (an unclosed quotation, with a warning); one alone is a paragraph."""
+    runs = runs or BlockRuns(r, stop)
+    first = runs.end(k) - k  # the pieces of k's own block
     j = k
     for _ in range(MAX_QUOTED_PARAGRAPHS):
-        unit = _block_rest(r, j, stop)
-        if not unit or not opens_quotation(unit[0].text):
-            if j - k >= 2 * len(_block_rest(r, k, stop)) and not closes_quotation(r.pieces[j - 1].text):
+        end = runs.end(j)
+        if end == j or not opens_quotation(r.pieces[j].text):
+            if j - k >= 2 * first and not closes_quotation(r.pieces[j - 1].text):
                 r.guess(r.pieces[k], f"a quotation over {j - k} paragraphs that is never closed: "
                                      "read as one block quotation", "quotations")
                 return j - k
-            if j == k + len(_block_rest(r, k, stop)) and '"' not in r.pieces[k].text[1:] \
+            if j == k + first and '"' not in r.pieces[k].text[1:] \
                     and "\u201d" not in r.pieces[k].text:
                 r.guess(r.pieces[k], "a quotation mark opened here is never closed")
             return 0
-        if closes_quotation(quotation_body(unit[-1].text)):
-            return j + len(unit) - k
-        j += len(unit)
+        if closes_quotation(quotation_body(r.pieces[end - 1].text)):
+            return end - k
+        j = end
     return 0
 
 
 def read_quotations(r: Reading, pieces: range) -> None:
     """Claim every block quotation among the free pieces in this range."""
     k = pieces.start
+    runs = BlockRuns(r, pieces.stop)
     while k < pieces.stop:
-        n = _quotation_at(r, k, pieces.stop)
+        n = _quotation_at(r, k, pieces.stop, runs)
         if n:
             group = r.pieces[k:k + n]
             cited = citation_span(group[-1]) if opens_quotation(group[0].text) or r.layout.indented(group[0]) else None
@@ -138,7 +156,7 @@ def read_quotations(r: Reading, pieces: range) -> None:
             k += 1
 
 
-def _quotation_at(r: Reading, k: int, stop: int) -> int:
+def _quotation_at(r: Reading, k: int, stop: int, runs: BlockRuns) -> int:
     piece = r.pieces[k]
     if not r.free(k):
         return 0
@@ -150,12 +168,12 @@ def _quotation_at(r: Reading, k: int, stop: int) -> int:
     cited = _cited_line(r, k, stop)
     if cited:
         return cited
-    n = quoted_run(r, k, stop)
+    n = quoted_run(r, k, stop, runs)
     if n:
         # each paragraph quoted whole and uncited: the next such paragraph goes on the same quotation
         while k + n < stop and citation_span(r.pieces[k + n - 1]) is None and \
                 r.layout.indented(r.pieces[k + n]) == r.layout.indented(piece):
-            more = quoted_run(r, k + n, stop)
+            more = quoted_run(r, k + n, stop, runs)
             if not more:
                 break
             n += more
@@ -183,7 +201,7 @@ def _set_in(r: Reading, k: int, stop: int) -> int:
     j = k
     open_mark = False
     while j < stop and r.free(j) and r.layout.indented(pieces[j]):
-        block = [p for p in pieces[j:stop] if p.block == pieces[j].block]
+        block = block_from(pieces, j, stop)
         text = "\n".join(p.text for p in block)
         if j > k and not (open_mark and opens_quotation(text)):
             break

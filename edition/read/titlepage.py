@@ -22,7 +22,7 @@ import re
 from . import shapes
 from .context import Reading
 from .items import Item
-from .pieces import OPEN_QUOTES, Piece
+from .pieces import OPEN_QUOTES, Piece, block_from
 from .quotations import closes_quotation, trailing_citation
 
 TITLE_MAX_CHARS = 200
@@ -143,7 +143,7 @@ def read_epigraph(r: Reading, k: int, after_heading: bool = False) -> int:
     decided = r.overrides.decide("epigraphs", piece)
     if decided is False:
         return k
-    block = [p for p in pieces[k:] if p.block == piece.block]
+    block = block_from(pieces, k)
     text = "\n".join(p.text for p in block)
     nxt = k + len(block)
     if not candidate(r, k) or len(text) > EPIGRAPH_MAX_CHARS:

@@ -25,6 +25,7 @@ from .typeset import Laid, Typesetter, build_time, w3c
 from . import weasyprint70
 from .weasyprint70 import MM, with_bleed
 from ..fork import can_fork, in_fork
+from ..timing import timed
 
 log = logging.getLogger("edition.pdf")
 
@@ -32,15 +33,15 @@ VARIANTS = ("pdf", "print", "archival")
 PT_PER_MM = 72 / 25.4
 BLEED_MM = 3.0
 SLUG_MM = 10.0  # the media box reaches this far beyond the trim, for the crop marks
-PN_GAP_MM = 4.0  # paragraph number to text
 
 
 # --- writing -------------------------------------------------------------------------
 
 @weasyprint70.layout_scope()  # print.css parsed, the book laid out and written
 def render_pdfs(tei_root: etree._Element, tei_bytes: bytes, variants: set[str],
-                slug: str | None = None) -> dict[str, bytes]:
-    """The PDFs asked for ("pdf", "print", "archival"), all from one layout of the book."""
+                slug: str | None = None, timings: dict[str, float] | None = None) -> dict[str, bytes]:
+    """The PDFs asked for ("pdf", "print", "archival"), all from one layout of the book; `timings`
+    gets the seconds of the layout's parts and of each file written in this process (build.STAGES)."""
     unknown = set(variants) - set(VARIANTS)
     if unknown:
         raise ValueError(f"unknown PDF variant(s) {sorted(unknown)}; known: {VARIANTS}")
@@ -56,7 +57,12 @@ def render_pdfs(tei_root: etree._Element, tei_bytes: bytes, variants: set[str],
     # Writing draws every page again: on two cores, forked copies of this process (the laid-out
     # book in their memory) write the other files while this one writes the first.
     elsewhere = {v: in_fork(writers[v]) for v in wanted[1:]} if can_fork() else {}
-    out = {v: writers[v]() for v in wanted if v not in elsewhere}
+    timings = {} if timings is None else timings
+    timings.update((k, v) for k, v in laid.timings.items() if k != "total")
+    out = {}
+    for v in (v for v in wanted if v not in elsewhere):
+        with timed(timings, f"write_{v}"):
+            out[v] = writers[v]()
     out.update({v: result() for v, result in elsewhere.items()})
     return {v: out[v] for v in wanted}
 

@@ -13,7 +13,6 @@ file.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import logging
 import mimetypes
@@ -33,6 +32,7 @@ from .pandoc import divisions, run_pandoc
 from .targets import division, for_print, note_units
 from .weasyprint70 import MM, page_box
 from ..source import source_date_epoch
+from ..timing import timed
 
 CSS_PATH = STYLES / "print.css"
 TEMPLATE_PATH = STYLES / "print.html"
@@ -123,16 +123,6 @@ class Part:
 
     html: str
     css: list[str]
-
-
-@contextlib.contextmanager
-def timed(timings: dict[str, float], key: str):
-    """Add the time spent in the block to timings[key]."""
-    start = time.perf_counter()
-    try:
-        yield
-    finally:
-        timings[key] = timings.get(key, 0.0) + time.perf_counter() - start
 
 
 @dataclass

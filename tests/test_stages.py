@@ -1,0 +1,36 @@
+"""build.STAGES is the one list of the pipeline's stages: `build.render` records the seconds of each
+under its name, in the order it runs them, and under no other name; `edition bench` reports those
+(issue 11 point 3). The text is fixture-sized, built in every format: the render path in the fast tier."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pypdf
+
+from edition.build import STAGES
+from edition.fork import can_fork, serial
+from edition.outputs import output_names
+
+
+def test_the_build_records_every_stage_in_order_and_no_other(small_build):
+    assert list(small_build.timings) == [key for key, _ in STAGES]
+
+
+def test_every_output_is_made(small_build):
+    names = output_names("letter")
+    assert set(small_build.files) == set(names.values())
+    assert len(pypdf.PdfReader(io.BytesIO(small_build.files[names["pdf"]])).pages) >= 7
+    assert len(pypdf.PdfReader(io.BytesIO(small_build.files[names["booklet"]])).pages) >= 2
+    assert zipfile.ZipFile(io.BytesIO(small_build.files[names["epub"]])).testzip() is None
+
+
+def test_serial_forks_nothing_and_ends_with_its_block():
+    before = can_fork()
+    with serial():
+        assert not can_fork()
+        with serial():
+            assert not can_fork()
+        assert not can_fork()
+    assert can_fork() == before
