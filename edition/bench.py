@@ -22,6 +22,7 @@ import contextlib
 import datetime as dt
 import gc
 import io
+import json
 import multiprocessing
 import os
 import platform
@@ -271,7 +272,23 @@ def measure(name: str, source: Path, work: Path, repeats: int = 1) -> dict:
     figures["build"], figures["build_peak_mb"] = min(b[0] for b in builds), max(b[1] for b in builds)
     figures["peak_mb"] = max(figures["build_peak_mb"], figures["stage_peak_mb"])
     figures["s_per_page"] = figures["build"] / figures["pages"]
+    figures["composition"] = composition(work / f"{name}-out" / f"{source.stem}.pdf")
     return figures
+
+
+#: the yardstick of issue 14, in ../shared beside the project (not part of the package)
+TYPOGRAPHY = ROOT.parent / "shared" / "tools" / "check_typography.py"
+
+
+def composition(pdf: Path) -> dict | None:
+    """check_typography.py's summary of a reading PDF: loose lines, hyphen runs, short pages, the
+    spread of the leading; None where the tool is not beside the project."""
+    if not TYPOGRAPHY.is_file() or not pdf.is_file():
+        return None
+    with tempfile.TemporaryDirectory(prefix="edition-typography-") as tmp:
+        out = Path(tmp) / "typography.json"
+        subprocess.run([sys.executable, str(TYPOGRAPHY), str(pdf), "--json", str(out)], capture_output=True, check=True)
+        return json.loads(out.read_text())["summary"]
 
 
 def run(seed: Path = SEED, copies: int = BOOK_COPIES, say=print) -> Results:
@@ -361,6 +378,17 @@ def report(results: Results) -> str:
                f"= {growth:.2f}", "≤ 1.25", growth <= 1.25)
         peak = texts["book"]["peak_mb"]
         figure("peak memory, book", f"{peak:.0f} MB", "< 1536 MB", peak < 1536)
+    for n in names:
+        c = texts[n].get("composition")
+        if c is None:
+            figure(f"composition, {n}", f"not measured ({TYPOGRAPHY} not found)", "", None)
+            continue
+        figure(f"loose lines (word space > 1.6×), {n}", f"{c['loose_pct']:.1f} %", "≤ 2 %", c["loose_pct"] <= 2)
+        figure(f"very loose lines (> 2.5×), {n}", str(c["very_loose"]), "0", c["very_loose"] == 0)
+        figure(f"hyphenated line ends in a row, {n}", str(c["max_consecutive_hyphens"]), "≤ 2",
+               c["max_consecutive_hyphens"] <= 2)
+        figure(f"short pages, {n}", str(len(c["short_pages"])), "0", not c["short_pages"])
+        figure(f"leading spread, {n}", f"{c['leading_spread_pt']:.2f} pt", "≤ 0.3 pt", c["leading_spread_pt"] <= 0.3)
     seconds, found, size = results.tagging
     figure(f"tagging names in {size / MB:.1f} MB ({found} names)", f"{seconds:.2f} s", "< 1 s", seconds < 1)
     return "\n".join(lines + corpus_table(results.corpus))

@@ -106,6 +106,28 @@ def test_report_names_every_figure(measured):
     assert "| seconds per page, book ÷ seed | 0.300 ÷ 0.200 = 1.50 | ≤ 1.25 | **NOT met** |" in report
 
 
+def test_report_gives_the_composition_of_each_book(measured):
+    """Issue 14 point 9: check_typography.py's figures in the bench, against the issue's targets."""
+    summary = {"loose_pct": 22.1, "very_loose": 12, "max_consecutive_hyphens": 2, "short_pages": [8, 9],
+               "leading_spread_pt": 0.0}
+    text = {**measured, "build": 2.0, "peak_mb": 200.0, "s_per_page": 0.2, "render": 2.0, "composition": summary}
+    report = bench.report(bench.Results(bench.machine(), {"seed": text}, peer=1.0, tagging=(0.5, 1000, bench.MB),
+                                        make={}))
+    assert "| loose lines (word space > 1.6×), seed | 22.1 % | ≤ 2 % | **NOT met** |" in report
+    assert "| very loose lines (> 2.5×), seed | 12 | 0 | **NOT met** |" in report
+    assert "| hyphenated line ends in a row, seed | 2 | ≤ 2 | met |" in report
+    assert "| short pages, seed | 2 | 0 | **NOT met** |" in report
+    assert "| leading spread, seed | 0.00 pt | ≤ 0.3 pt | met |" in report
+
+
+def test_composition_reads_the_yardstick(small_text, tmp_path):
+    """The figures come from ../shared/tools/check_typography.py run on a real PDF (it must be there)."""
+    assert bench.TYPOGRAPHY.is_file(), bench.TYPOGRAPHY
+    bench.full_build(small_text, tmp_path)
+    summary = bench.composition(tmp_path / "letter.pdf")
+    assert {"loose_pct", "very_loose", "max_consecutive_hyphens", "short_pages", "leading_spread_pt"} <= set(summary)
+
+
 def test_report_prints_each_corpus_text_score():
     scores = [corpus.Score("a-text", 9, 10, 2, 4, 1, 5, True, (), 0.7),
               corpus.Score("b-text", 5, 5, 0, 0, 0, 3, False, ("FAIL roundtrip: …",), 0.8)]
