@@ -5,8 +5,11 @@ a layout's scope changes the garbage collector for its time only, and shows Weas
 from __future__ import annotations
 
 import gc
+import io
 import logging
+import re
 
+import pikepdf
 import pydyf
 import pytest
 from weasyprint import CSS, HTML
@@ -92,6 +95,100 @@ def test_a_pydyf_without_the_property_is_refused(monkeypatch):
     monkeypatch.setattr(pydyf.PDF, "page_references", None)
     with pytest.raises(RuntimeError, match="pydyf's PDF.page_references is not the property"):
         weasyprint70.page_references_once.__wrapped__()
+
+
+# --- a structure tree that a PDF/UA-1 checker accepts --------------------------------------------
+
+UA_HTML = """<html lang="en"><head><title>A page</title></head><body>
+<p>A <a href="#end">link with <span>a name</span> in it</a><span id="call"></span>.</p>
+<ul><li><div>An item.</div></li></ul>
+<p id="end">The end.</p></body></html>"""
+UA_CSS = """@page { size: 400px 300px; margin: 40px;
+  @top-center { content: "A running head" } @bottom-center { content: counter(page) } }
+body { font: 10px/14px serif }"""
+
+
+@pytest.fixture(scope="module")
+def ua_pdf():
+    with weasyprint70.layout_scope():
+        data = HTML(string=UA_HTML).write_pdf(stylesheets=[CSS(string=UA_CSS)], pdf_variant="pdf/ua-1")
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        yield pdf
+
+
+def structure(pdf) -> list:
+    """Every structure element of the tree, parents before children."""
+    out, todo = [], [pdf.Root.StructTreeRoot.K[0]]
+    while todo:
+        element = todo.pop(0)
+        out.append(element)
+        todo += [k for k in element.K if isinstance(k, pikepdf.Dictionary) and "/S" in k]
+    return out
+
+
+def test_the_ua_fixes_are_in_effect():
+    from weasyprint import anchors, draw, pdf as weasy_pdf
+    from weasyprint.pdf import tags
+
+    assert weasyprint70.one_annotation_per_link() and weasyprint70.furniture_as_artifacts()
+    assert weasyprint70.structure_tree_for_ua() and weasyprint70.links_printable_in_ua()
+    for wrapped in (anchors.gather_anchors, draw.draw_stacking_context, tags._build_box_tree,
+                    weasy_pdf.VARIANTS["pdf/ua-1"][0]):
+        assert wrapped.edition_wraps is not None
+
+
+def test_a_link_has_one_annotation_in_its_link_element(ua_pdf):
+    """WeasyPrint gave the span inside the link an annotation of its own, in a /Span."""
+    annots = [a for page in ua_pdf.pages for a in page.get("/Annots", [])]
+    assert len(annots) == 1 and annots[0].F == 4  # printable, as PDF/UA checkers want it
+    owners = [e for e in structure(ua_pdf) for k in e.K
+              if isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/OBJR"]
+    assert [str(e.S) for e in owners] == ["/Link"] and owners[0].K[0].Obj.objgen == annots[0].objgen
+
+
+def test_running_heads_and_folios_are_pagination_artifacts(ua_pdf):
+    content = ua_pdf.pages[0].Contents.read_bytes()
+    for where in (b"Header", b"Footer"):
+        start = re.search(rb"/Artifact\s*<</Type /Pagination/Subtype /" + where + rb">>\s*BDC", content).end()
+        furniture = content[start:content.index(b"EMC", start)]  # nothing marked inside: the first EMC
+        assert b"TJ" in furniture and b"MCID" not in furniture and b"BDC" not in furniture
+    # nothing but the page's text is in the tree: every element is reached from the root
+    elements = [o for o in ua_pdf.objects if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/StructElem"]
+    assert len(elements) == len(structure(ua_pdf))
+
+
+def test_no_empty_structure_element(ua_pdf):
+    """The empty span (a note call's anchor) is a destination, not an element."""
+    assert [str(e.S) for e in structure(ua_pdf) if len(e.K) == 0] == []
+
+
+def test_a_list_item_has_its_label_and_its_body(ua_pdf):
+    items = [e for e in structure(ua_pdf) if e.S == "/LI"]
+    assert [[str(k.S) for k in item.K] for item in items] == [["/Lbl", "/LBody"]]
+    body = items[0].K[1]
+    assert [str(k.S) for k in body.K] == ["/Div"] and body.K[0].P.objgen == body.objgen
+
+
+@pytest.mark.parametrize("module, name, other, fix", [
+    ("weasyprint.anchors", "gather_anchors", "make_page_bookmark_tree", "one_annotation_per_link"),
+    ("weasyprint.draw", "draw_stacking_context", "draw_page", "furniture_as_artifacts"),
+    ("weasyprint.pdf.tags", "_build_box_tree", "add_tags", "structure_tree_for_ua"),
+])
+def test_a_different_weasyprint_function_is_not_wrapped(monkeypatch, module, name, other, fix):
+    import importlib
+
+    owner = importlib.import_module(module)
+    monkeypatch.setattr(owner, name, getattr(owner, other))
+    with pytest.raises(RuntimeError, match=f"WeasyPrint's .*{name}.* is not the one"):
+        getattr(weasyprint70, fix).__wrapped__()
+
+
+def test_a_different_ua_variant_is_not_wrapped(monkeypatch):
+    from weasyprint import pdf as weasy_pdf
+
+    monkeypatch.setitem(weasy_pdf.VARIANTS, "pdf/ua-1", weasy_pdf.VARIANTS["pdf/ua-2"])
+    with pytest.raises(RuntimeError, match="pdf/ua-1 variant is not"):
+        weasyprint70.links_printable_in_ua.__wrapped__()
 
 
 # --- the scope of a layout -----------------------------------------------------------------------

@@ -161,7 +161,7 @@ class Typesetter:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
-        weasyprint70.apply()  # notes kept with their calls; tagged PDFs written in linear time
+        weasyprint70.apply()  # notes kept with their calls; tagged PDFs in linear time, as PDF/UA wants them
         self.root = tei_root
         self.moment = moment or build_time()
         self.header = read_header(tei_root)

@@ -1,8 +1,9 @@
 """Every use of WeasyPrint 70's and pydyf 0.13's internals, in one place (issue 11).
 
 The print edition relies on things WeasyPrint keeps private: the box tree of a laid-out page, a
-Document made from pages with bleed, and two fixes to the engines applied once per process by
-`apply()` (notes kept with their calls, tagged PDFs written in linear time). Each fix replaces one
+Document made from pages with bleed, and fixes to the engines applied once per process by
+`apply()` (notes kept with their calls, tagged PDFs written in linear time, a structure tree a
+PDF/UA-1 checker accepts). Each fix replaces one
 thing, checks first that it replaces what it expects (else refuses, with the reason), and says
 why. `layout_scope()` is what a layout or a write runs in: the garbage collector tuned for it and
 put back afterwards, and WeasyPrint's warnings (a mistake in print.css, say) reported through the
@@ -46,9 +47,13 @@ MM = 96 / 25.4  # CSS px per mm: the unit of WeasyPrint's boxes, which pdf.py an
 
 
 def apply() -> None:
-    """Both fixes, once per process (`layout_scope` applies them too)."""
+    """Every fix, once per process (`layout_scope` applies them too)."""
     keep_notes_with_calls()
     page_references_once()
+    one_annotation_per_link()
+    furniture_as_artifacts()
+    structure_tree_for_ua()
+    links_printable_in_ua()
 
 
 # --- notes kept with their calls -------------------------------------------------------------------
@@ -298,6 +303,236 @@ def page_references_once() -> bool:
         return cached[2]
 
     pydyf.PDF.page_references = property(page_references, doc=original.__doc__)
+    return True
+
+
+# --- a structure tree that a PDF/UA-1 checker accepts (issue 14 point 6) ---------------------------
+
+def source_sha256(*functions) -> str:
+    """sha256 of the source of `functions`, joined: what a wrapper below relies on."""
+    return hashlib.sha256("".join(inspect.getsource(f) for f in functions).encode()).hexdigest()
+
+
+def _install(owner, name: str, make, expected: str, relies_on: tuple, what: str) -> bool:
+    """Replace `owner.name` by `make(original)`, once, and only over the WeasyPrint it was written
+    for: the sha256 of the source of `relies_on` (the original and what the wrapper assumes of its
+    neighbours) must be `expected`, or the reason is raised."""
+    current = getattr(owner, name)
+    if getattr(current, "edition_wraps", None) is not None:
+        return True
+    if source_sha256(*relies_on) != expected:
+        raise RuntimeError(
+            f"WeasyPrint's {what} is not the one edition/render/weasyprint70.py wraps (WeasyPrint "
+            f"70.0): the wrapper may no longer do what it says. Install WeasyPrint 70.0, or review the "
+            f"wrapper against the new source and update its sha256.")
+    wrapper = make(current)
+    wrapper.edition_wraps = current
+    setattr(owner, name, wrapper)
+    return True
+
+
+#: sha256 of WeasyPrint 70.0's weasyprint/anchors.py:gather_anchors
+GATHER_ANCHORS_SHA256 = "373f8c676f27da3b0960998876d78d01eef0b5ff0a0b0c48bfc7a9a89627bbfd"
+
+
+@functools.cache
+def one_annotation_per_link() -> bool:
+    """One link annotation for each box of a link, none for the boxes inside it.
+
+    WeasyPrint 70 passes a link down the box tree (`link = box.link or parent_link`), so every
+    inline box inside an `<a>` (a name's span in a contents entry, an italic title) gets a link
+    annotation of its own, on top of the link's, and the tag tree puts that one in the inner
+    element's `Span`: "link annotation not inside a /Link structure element", a PDF/UA-1 error
+    (Matterhorn 28-011) on the contents page. The link's own annotation covers the inner boxes
+    (its hit area is the whole inline box), so the inner ones are dropped: the wrapper calls
+    `gather_anchors` with no link inherited, at every level (its recursion finds the wrapper by
+    its module-global name). Anchors, bookmarks and forms are gathered as before."""
+    from weasyprint import anchors
+
+    def make(original):
+        @functools.wraps(original)
+        def gather_anchors(box, anchors, links, bookmarks, forms, parent_matrix=None,
+                           parent_form=None, parent_link=None):
+            return original(box, anchors, links, bookmarks, forms, parent_matrix, parent_form, None)
+        return gather_anchors
+
+    return _install(anchors, "gather_anchors", make, GATHER_ANCHORS_SHA256,
+                    (anchors.gather_anchors,), "weasyprint/anchors.py:gather_anchors")
+
+
+#: sha256 of WeasyPrint 70.0's draw.draw_stacking_context, draw.draw_page, pdf.stream.Stream.marked
+#: and Stream.artifact (a stream whose `_tags` is None marks nothing)
+FURNITURE_SHA256 = "d6a382d1b9a074ad83bb540437f280ee4c8c4e8406e39ab5ed03c4c59d26cb96"
+
+
+def _furniture_relies_on() -> tuple:
+    from weasyprint import draw
+    from weasyprint.pdf.stream import Stream
+
+    return draw.draw_stacking_context, draw.draw_page, Stream.marked, Stream.artifact
+
+
+@functools.cache
+def furniture_as_artifacts() -> bool:
+    """Running heads and folios (the page's margin boxes) drawn as pagination artifacts.
+
+    WeasyPrint 70 marks the text of a margin box as content (`/Span <</MCID n>> BDC`) and builds
+    a structure element for it that it leaves out of the tree ("could be included in tree as
+    Artifact, but that's only allowed in PDF 2.0"): a checker reads the running heads and folios
+    as text tagged as content on every page (Matterhorn 18-001). A PDF 1.7 marks them in the
+    content stream instead: `/Artifact <</Type /Pagination /Subtype /Header>> BDC … EMC` around
+    each margin box (`/Footer` at the foot of the page), with marking switched off inside it
+    (WeasyPrint's stream marks nothing while its `_tags` is None), so nothing in it has an MCID;
+    `structure_tree_for_ua` leaves margin boxes out of the tree. Untagged PDFs (the print file)
+    are drawn as before. Each margin box is a stacking context of its own, drawn by
+    `draw_stacking_context`, which `draw_page` and its own recursion find by its module-global name.
+    """
+    from weasyprint import draw
+    from weasyprint.formatting_structure import boxes
+
+    import pydyf
+
+    def make(original):
+        @functools.wraps(original)
+        def draw_stacking_context(stream, stacking_context):
+            box = stacking_context.box
+            if stream._tags is None or not isinstance(box, boxes.MarginBox):
+                return original(stream, stacking_context)
+            where = box.at_keyword.split("-")[0].lstrip("@")
+            properties = pydyf.Dictionary({"Type": "/Pagination"})
+            if where in ("top", "bottom"):
+                properties["Subtype"] = "/Header" if where == "top" else "/Footer"
+            tags, stream._tags = stream._tags, None
+            stream.begin_marked_content("Artifact", properties)
+            try:
+                return original(stream, stacking_context)
+            finally:
+                stream.end_marked_content()
+                stream._tags = tags
+        return draw_stacking_context
+
+    return _install(draw, "draw_stacking_context", make, FURNITURE_SHA256, _furniture_relies_on(),
+                    "weasyprint/draw/__init__.py:draw_stacking_context (or draw_page, Stream.marked, "
+                    "Stream.artifact)")
+
+
+#: sha256 of WeasyPrint 70.0's pdf/tags.py:_build_box_tree and add_tags (which calls it by its
+#: module-global name and requires every marked content to be mapped)
+BOX_TREE_SHA256 = "057b2d675461ccebbc0c1b193e7b7e044ee9aa51fd35003f8d428e89ec8105b5"
+
+
+def _box_tree_relies_on() -> tuple:
+    from weasyprint.pdf import tags
+
+    return tags._build_box_tree, tags.add_tags
+
+
+def _has_content(box) -> bool:
+    """A box that draws marked content (text, an image) or carries an annotation, or has one inside."""
+    from weasyprint.formatting_structure import boxes
+
+    box = getattr(box, "_box", box)  # an absolute box's placeholder
+    if isinstance(box, (boxes.TextBox, boxes.ReplacedBox)) or box.link_annotation or box.widget_annotation:
+        return True
+    return any(_has_content(child) for child in getattr(box, "children", ()))
+
+
+def _list_body(item, pdf) -> None:
+    """Put what a list item `LI` holds besides its label (`Lbl`) into one `LBody` child."""
+    import pydyf
+
+    body = None
+    kids = pydyf.Array()
+    for kid in item["K"]:
+        element = pdf.objects[int(kid.split()[0])] if isinstance(kid, bytes) else None
+        if element is None or "S" not in element or element["S"] in ("/Lbl", "/LBody"):
+            kids.append(kid)  # the label, a body already made, an MCID or an annotation's OBJR
+            continue
+        if body is None:
+            body = pydyf.Dictionary({"Type": "/StructElem", "S": "/LBody", "K": pydyf.Array(),
+                                     "Pg": item["Pg"], "P": item.reference})
+            pdf.add_object(body)
+            kids.append(body.reference)
+        body["K"].append(kid)
+        element["P"] = body.reference
+    item["K"] = kids
+
+
+@functools.cache
+def structure_tree_for_ua() -> bool:
+    """The structure tree of a tagged PDF as PDF/UA-1 wants it.
+
+    WeasyPrint 70's `_build_box_tree` makes one structure element per box, with three faults a
+    PDF/UA-1 checker finds in the reading edition:
+
+    - margin boxes: their elements are built and left out of the tree; they are now drawn as
+      artifacts (`furniture_as_artifacts`) and get no element at all;
+    - empty elements: a box that draws nothing and carries no annotation (the `note-call` anchor
+      of every note, an empty `div`) became an element with no content, 85 empty `Span`s in the
+      seed (Matterhorn 09, WCAG 1.3.1); it now gets none (an anchor is a destination, found by
+      its position, not by the tree);
+    - list items with a marker: `LI` held the `Lbl` and then the item's blocks directly; what is
+      not the label is now put in an `LBody` (Matterhorn 16, ISO 14289-1 7.6). Items without a
+      marker already had theirs.
+
+    How: a wrapper around `_build_box_tree`, which its own recursion and `add_tags` find by its
+    module-global name: boxes without content are not passed to it, and a list item it returns
+    gets its `LBody`. The elements it builds are otherwise WeasyPrint's.
+    """
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.pdf import tags
+
+    def make(original):
+        @functools.wraps(original)
+        def _build_box_tree(box, parent, pdf, page_number, nums, annotations, tags_):
+            inner = getattr(box, "_box", box)
+            if isinstance(inner, boxes.MarginBox) or not _has_content(inner):
+                return
+            for element in original(box, parent, pdf, page_number, nums, annotations, tags_):
+                if element.get("S") == "/LI":
+                    _list_body(element, pdf)
+                yield element
+        return _build_box_tree
+
+    return _install(tags, "_build_box_tree", make, BOX_TREE_SHA256, _box_tree_relies_on(),
+                    "weasyprint/pdf/tags.py:_build_box_tree (or add_tags)")
+
+
+#: sha256 of WeasyPrint 70.0's pdf/pdfua.py:pdfua
+PDFUA_SHA256 = "b4b53c61f718ca9153d1964253cfe70c12288fa12f60d097d3346687b60b156f"
+PRINT_FLAG = 1 << 2  # an annotation's F bit 3
+
+
+@functools.cache
+def links_printable_in_ua() -> bool:
+    """Link annotations of a PDF/UA file with the Print flag, as WeasyPrint's PDF/A sets it.
+
+    Without it a checker warns that print and screen differ (ISO 14289-1 7.18.1, Matterhorn 28;
+    the links draw nothing, so nothing changes in print). The `pdf/ua-1` variant's function,
+    which WeasyPrint calls once the PDF is complete, is wrapped: it sets the flag on every
+    annotation and then does what it did."""
+    from weasyprint import pdf as weasy_pdf
+    from weasyprint.pdf import pdfua
+
+    variant, properties = weasy_pdf.VARIANTS["pdf/ua-1"]
+    if getattr(variant, "edition_wraps", None) is not None:
+        return True
+    if not (isinstance(variant, functools.partial) and variant.func is pdfua.pdfua
+            and variant.keywords == {"version": 1} and source_sha256(pdfua.pdfua) == PDFUA_SHA256):
+        raise RuntimeError(
+            "WeasyPrint's pdf/ua-1 variant is not weasyprint/pdf/pdfua.py:pdfua of WeasyPrint 70.0, "
+            "which edition/render/weasyprint70.py wraps. Install WeasyPrint 70.0, or review the "
+            "wrapper against the new source and update its sha256.")
+
+    @functools.wraps(variant)
+    def ua(pdf, *args, **kwargs):
+        for obj in pdf.objects:
+            if isinstance(obj, dict) and obj.get("Type") == "/Annot":
+                obj["F"] = PRINT_FLAG
+        return variant(pdf, *args, **kwargs)
+
+    ua.edition_wraps = variant
+    weasy_pdf.VARIANTS["pdf/ua-1"] = (ua, properties)
     return True
 
 
