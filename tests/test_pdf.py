@@ -789,6 +789,21 @@ def test_print_file_for_the_press(long_book):
         assert str(intent.OutputConditionIdentifier) == "Gray" and int(intent.DestOutputProfile.N) == 1
 
 
+def test_the_editions_identity_in_every_pdf(seed_book):
+    """Issue 13 point 4: the publisher, the licence and its address, and the book's identifier (the
+    EPUB's too) from edition.yaml by way of the TEI header, in each PDF's XMP."""
+    from edition.render.header import book_identifier, read_header
+
+    info = read_header(seed_book["root"])
+    assert info.publisher and info.licence and info.licence_url
+    for key in ("pdf", "print", "archival"):
+        with pikepdf.open(io.BytesIO(seed_book[key])) as pdf:
+            meta = pdf.open_metadata()
+            assert meta["dc:identifier"] == book_identifier(seed_book["root"]), key
+            assert meta["dc:publisher"] == {info.publisher}, key
+            assert meta["dc:rights"] == info.licence and meta["xmpRights:WebStatement"] == info.licence_url, key
+
+
 def test_no_empty_back_matter():
     """Issue 14 point 7: a text with no emendations, no works cited and no names gets no back
     matter sections and no contents entries for them."""

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from .header import BookInfo
 from .typeset import Laid, Typesetter, build_time, w3c
 from . import weasyprint70
 from .weasyprint70 import MM, with_bleed
@@ -69,7 +70,7 @@ def render_pdfs(tei_root: etree._Element, tei_bytes: bytes, variants: set[str],
 
 def identifier(laid: Laid, variant: str) -> bytes:
     """A file identifier that depends on the book and the variant only."""
-    return hashlib.md5(f"{laid.title}|{variant}|{laid.front}|{laid.body}|{laid.back}".encode()).hexdigest().encode()
+    return hashlib.md5(f"{laid.info.title}|{variant}|{laid.front}|{laid.body}|{laid.back}".encode()).hexdigest().encode()
 
 
 @weasyprint70.layout_scope()  # also where it runs in a forked process
@@ -77,7 +78,12 @@ def write_reading(laid: Laid) -> bytes:
     """The A5 reading edition: tagged, PDF/UA-1."""
     doc = laid.document.copy()
     doc.color_profiles = {}
-    return doc.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=identifier(laid, "pdf"))
+    raw = doc.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=identifier(laid, "pdf"))
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(raw)) as pdf:
+        with_identity(pdf, laid.info)
+        return _save(pdf)
 
 
 @weasyprint70.layout_scope()
@@ -92,7 +98,7 @@ def write_archival(laid: Laid, tei_bytes: bytes, name: str, moment: dt.datetime)
     tei = Attachment(string=tei_bytes, name=name, description="TEI P5 source of this edition",
                      created=naive, modified=naive, relationship="Source")
     raw = doc.write_pdf(pdf_variant="pdf/a-3a", attachments=[tei], pdf_identifier=identifier(laid, "archival"))
-    return pdfa_fix(raw)
+    return pdfa_fix(raw, laid.info)
 
 
 @weasyprint70.layout_scope()
@@ -105,14 +111,29 @@ def write_print(laid: Laid, moment: dt.datetime) -> bytes:
 
 # --- post-processing with pikepdf ------------------------------------------------------
 
+def with_identity(pdf, info: BookInfo) -> None:
+    """The edition's identity (edition.yaml, by way of the TEI header) in the file's XMP, where
+    WeasyPrint has no field for it: the publisher, the rights and the licence's address, the book's
+    identifier — the same as the EPUB's (issue 13 point 4)."""
+    with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
+        meta["dc:identifier"] = info.identifier
+        if info.publisher:
+            meta["dc:publisher"] = [info.publisher]
+        if info.licence:
+            meta["dc:rights"] = info.licence
+        if info.licence_url:
+            meta["xmpRights:WebStatement"] = info.licence_url
+
+
 def _save(pdf) -> bytes:
     out = io.BytesIO()
     pdf.save(out, deterministic_id=True, compress_streams=True)
     return out.getvalue()
 
 
-def pdfa_fix(raw: bytes) -> bytes:
-    """What WeasyPrint 70's PDF/A lacks for the validator: no empty /Pattern or /Shading, no /Interpolate."""
+def pdfa_fix(raw: bytes, info: BookInfo) -> bytes:
+    """What WeasyPrint 70's PDF/A lacks for the validator: no empty /Pattern or /Shading, no
+    /Interpolate; and the edition's identity in its XMP."""
     import pikepdf
 
     with pikepdf.open(io.BytesIO(raw)) as pdf:
@@ -131,6 +152,7 @@ def pdfa_fix(raw: bytes) -> bytes:
                     seen.add(spec.objgen)
                     unique.append(spec)
             pdf.Root.AF = pikepdf.Array(unique)
+        with_identity(pdf, info)
         return _save(pdf)
 
 
@@ -174,9 +196,10 @@ def print_fix(raw: bytes, laid: Laid, moment: dt.datetime) -> bytes:
             page.contents_add(pikepdf.Stream(pdf, b"q\n"), prepend=True)
             page.contents_add(pikepdf.Stream(pdf, b"\nQ\n" + crop_marks(tx0, ty0, tx1, ty1)), prepend=False)
         xmp = bytes(pdf.Root.Metadata.read_bytes())
-        did = uuid.uuid5(uuid.NAMESPACE_URL, f"edition:{laid.title}:{w3c(moment)}:print")
+        did = uuid.uuid5(uuid.NAMESPACE_URL, f"edition:{laid.info.title}:{w3c(moment)}:print")
         xmp = re.sub(rb"xmp\.did:[0-9a-f-]{36}", f"xmp.did:{did}".encode(), xmp)
         pdf.Root.Metadata = pikepdf.Stream(pdf, xmp, Type=pikepdf.Name.Metadata, Subtype=pikepdf.Name.XML)
+        with_identity(pdf, laid.info)
         profile = grey_profile()
         if profile is None:
             log.warning("no grey ICC profile (%s): the print PDF keeps its sRGB output intent; "

@@ -27,7 +27,7 @@ from lxml import etree
 
 from . import STYLES, notesplit, weasyprint70
 from .ast import neutral_ast
-from .header import read_header
+from .header import BookInfo, read_header
 from .pandoc import divisions, run_pandoc
 from .targets import division, for_print, note_units
 from .weasyprint70 import MM, page_box
@@ -135,8 +135,7 @@ class Laid:
     body: int
     back: int
     first_back: int
-    title: str
-    lang: str
+    info: BookInfo  # what the header says of the book: its title, language, identity
     timings: dict[str, float] = field(default_factory=dict)
     parts: dict[str, Part] = field(default_factory=dict)  # front, text, back: the final input of each
 
@@ -282,7 +281,7 @@ class Typesetter:
         document = body.document.copy(front.pages + body.pages + back.pages)
         self.timings["total"] = time.perf_counter() - t0
         return Laid(document, pages, len(front.pages), len(body.pages), len(back.pages),
-                    back.first, self.header.title, self.header.lang, self.timings,
+                    back.first, self.header, self.timings,
                     {"front": front.part, "text": body.part, "back": back.part})
 
     def print_html(self, ident: str, pages: dict[str, int] | None = None) -> str:
