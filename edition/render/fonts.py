@@ -3,7 +3,8 @@
 One family at one version for every face: Source Serif 4 (Adobe, 4.005, SIL Open Font License
 1.1), the npm package source-serif@4.5.1 that tools/setup-fonts.sh (run by `make`) fetches, checks
 and copies, face by face, into tools/fonts/ (git-ignored). The PyPI package font-source-serif-pro
-it replaces paired a Regular 2.007 with an Italic 1.007 that had no U+2010 hyphen.
+it replaces paired a Regular 2.007 with an Italic 1.007 that had no U+2010 hyphen. Only the Text
+optical size is used (print.css says why the Caption, Small Text and Subhead sizes are not).
 """
 
 from __future__ import annotations
