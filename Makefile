@@ -16,6 +16,8 @@ REGISTERS := $(wildcard seeds/persons.yaml seeds/places.yaml seeds/works.yaml)
 READER    := $(wildcard edition/read/*.py) $(addprefix edition/,source.py editorial.py apparatus.py names.py spans.py \
                tei.py build.py outputs.py errors.py schema/edition.rng)
 RENDER    := $(wildcard edition/render/*.py) edition/typography.py edition/fork.py
+# Source Serif 4, pinned, from npm into tools/fonts/ (git-ignored): every face print and EPUB set
+FONTS     := tools/fonts/.installed
 TEI       := $(SLUGS:%=$(OUT)/%.tei.xml)
 PDF       := $(SLUGS:%=$(OUT)/%.pdf)
 EPUB      := $(SLUGS:%=$(OUT)/%.epub)
@@ -36,11 +38,14 @@ $(OUT)/%.tei.xml: seeds/%.txt $$(wildcard seeds/$$*.yaml) $(REGISTERS) $(READER)
 	$(BIN)/edition build $< --out $(OUT) --format tei
 
 $(OUT)/%.pdf $(OUT)/%-print.pdf $(OUT)/%-booklet.pdf $(OUT)/%-archival.pdf: \
-		$(OUT)/%.tei.xml $(wildcard edition/styles/print.*) $(RENDER)
+		$(OUT)/%.tei.xml $(wildcard edition/styles/print.*) $(RENDER) $(FONTS)
 	$(BIN)/edition build $< --out $(OUT) --format pdf
 
-$(OUT)/%.epub: $(OUT)/%.tei.xml $(wildcard edition/styles/epub*) $(RENDER)
+$(OUT)/%.epub: $(OUT)/%.tei.xml $(wildcard edition/styles/epub*) $(RENDER) $(FONTS)
 	$(BIN)/edition build $< --out $(OUT) --format epub
+
+$(FONTS): tools/setup-fonts.sh
+	sh tools/setup-fonts.sh
 
 ACE := tools/ace/node_modules/.bin/ace-cli
 $(ACE): tools/setup-ace.sh
@@ -64,14 +69,14 @@ $(PRINTPROFILE): tools/setup-print.sh | $(SETUP)
 	sh tools/setup-print.sh
 	touch $@
 
-test: $(SETUP) $(ACE) $(STYLESHEETS) $(CALIBRE) $(PRINTPROFILE)
+test: $(SETUP) $(FONTS) $(ACE) $(STYLESHEETS) $(CALIBRE) $(PRINTPROFILE)
 	$(BIN)/pytest -q
 
 # the fast tier for the edit loop: everything but the tests marked slow
-check: $(SETUP) $(ACE) $(PRINTPROFILE)
+check: $(SETUP) $(FONTS) $(ACE) $(PRINTPROFILE)
 	$(BIN)/pytest -q -m "not slow"
 
-bench: $(SETUP)
+bench: $(SETUP) $(FONTS)
 	$(BIN)/edition bench
 
 proof: all

@@ -352,7 +352,7 @@ def test_front_matter_from_the_header(neutral):
     ])
     printed = block(division(for_print(neutral), "front"), "imprint").splitlines()
     assert printed[-2:] == [
-        "  Para: Set in Source Serif Pro. Typeset with Pandoc and WeasyPrint.",
+        "  Para: Set in Source Serif 4. Typeset with Pandoc and WeasyPrint.",
         "  Para: The paragraph numbers in the margin are those of the TEI text and the e-book, so that every "
         "edition can be cited by the same numbers."]
     assert division(for_print(neutral), "front")[-1] == {"t": "Div", "c": [["", ["front-end"], []], []]}

@@ -657,7 +657,7 @@ def test_styles_leave_size_and_colour_to_the_reader(book):
     assert not re.search(r"\[epub\|", css_rules), "namespaced selectors void whole rules in some readers"
     fonts = re.findall(r"url\(\"?([^\")]+\.ttf)", css_rules)
     assert fonts and all(book.path(f, book.path(css_item.get("href"))) in book.zip.namelist() for f in fonts)
-    assert re.search(r"font-family:\s*\"Source Serif Pro\",\s*serif", css_rules), "a fallback for reader fonts"
+    assert re.search(r"font-family:\s*\"Source Serif 4\",\s*serif", css_rules), "a fallback for reader fonts"
 
 
 # --- bad input -------------------------------------------------------------------------------------

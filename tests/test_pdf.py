@@ -17,7 +17,7 @@ import pypdfium2 as pdfium
 import pytest
 from lxml import etree
 
-from edition.render import pdf as pdfmod, typeset
+from edition.render import fonts, pdf as pdfmod, typeset
 from edition.render.weasyprint70 import page_box
 from edition.typography import normalise
 from edition.render.header import text_of
@@ -181,16 +181,26 @@ def test_a5_pages(which, request):
 
 @pytest.mark.parametrize("key", ["pdf", "print", "archival"])
 def test_every_font_embedded_and_subset(long_book, key):
+    """Every face embedded and subset (ABCDEF+), all of one family at one version (render/fonts.py):
+    no face of another family or version, and no oblique faked by Pango for a glyph the italic
+    lacked (Source Serif Pro's Italic 1.007 had no U+2010). WeasyPrint names a face after Pango's
+    description, which ends a family name in a digit with a comma ("Source-Serif-4,")."""
+    from fontTools.ttLib import TTFont
+
     with pikepdf.open(io.BytesIO(long_book[key])) as pdf:
-        names = set()
+        names, versions = set(), set()
         for page in pdf.pages:
             for _, font in (page.Resources.get("/Font") or {}).items():
                 descendant = font.DescendantFonts[0] if "/DescendantFonts" in font else font
                 fd = descendant.FontDescriptor
-                assert any(k in fd for k in ("/FontFile", "/FontFile2", "/FontFile3")), font.BaseFont
+                files = [fd[k] for k in ("/FontFile", "/FontFile2", "/FontFile3") if k in fd]
+                assert files, font.BaseFont
                 names.add(str(font.BaseFont))
-        assert names and all(re.match(r"/[A-Z]{6}\+Source-Serif", n) for n in names), names
+                versions.add(TTFont(io.BytesIO(files[0].read_bytes()))["name"].getDebugName(5).split(";")[0])
+        assert names and all(re.fullmatch(r"/[A-Z]{6}\+Source-Serif-4(,|-Italic|-Bold|-Bold-Italic)", n)
+                             for n in names), names
         assert any("Italic" in n for n in names)
+        assert versions == {f"Version {fonts.VERSION}"}, versions
 
 
 @pytest.mark.parametrize("which", ["long_book", "sample_book"])
@@ -460,10 +470,12 @@ def test_fetcher_serves_styles_and_fonts_only():
     fetcher = typeset._fetcher_class()()
     css = fetcher.fetch(typeset.CSS_PATH.as_uri())
     assert b"@font-face" in css.read()
-    font = fetcher.fetch((typeset.STYLES / "fonts" / "SourceSerifPro-Regular.ttf").as_uri())
+    font = fetcher.fetch((typeset.STYLES / "fonts" / "SourceSerif4-Regular.ttf").as_uri())
     assert len(font.read()) > 10000
     for url in ("http://example.org/x.css", "file:///etc/passwd", "data:text/css,body{}",
-                (typeset.STYLES / "fonts" / ".." / ".." / ".." / "pyproject.toml").as_uri()):
+                (typeset.STYLES / "fonts" / ".." / ".." / ".." / "pyproject.toml").as_uri(),
+                (typeset.STYLES / "fonts" / "SourceSerif4-Black.ttf").as_uri(),  # a face not installed
+                (typeset.STYLES / "fonts" / "LICENSE.md").as_uri()):
         with pytest.raises(FatalURLFetchingError, match=re.escape(url.split(",")[0])):
             fetcher.fetch(url)
 

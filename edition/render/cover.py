@@ -1,11 +1,11 @@
 """The e-book's cover: a typographic cover drawn from the header (author, title, subtitle, editors,
-publisher) in Source Serif Pro, and its alternative text."""
+publisher) in Source Serif 4, and its alternative text."""
 
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
+from . import fonts
 from .. import typography
 from .header import BookInfo
 
@@ -31,9 +31,6 @@ class Canvas:
     def __init__(self, lang: str):
         from PIL import Image, ImageDraw
 
-        import font_source_serif_pro
-
-        self.fonts = Path(font_source_serif_pro.font_directory)
         self.lang = lang
         self.image = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
         self.draw = ImageDraw.Draw(self.image)
@@ -41,7 +38,7 @@ class Canvas:
     def font(self, face: str, size: int):
         from PIL import ImageFont
 
-        return ImageFont.truetype(str(self.fonts / f"SourceSerifPro-{face}.ttf"), size)
+        return ImageFont.truetype(str(fonts.path(f"SourceSerif4-{face}.ttf")), size)
 
     @staticmethod
     def greedy(words: list[str], face_font, measure: float) -> list[str]:
@@ -88,7 +85,7 @@ class Canvas:
 
 
 def cover_png(info: BookInfo) -> bytes:
-    """A typographic cover (1600 × 2400 px): author, title, subtitle and editors in Source Serif Pro."""
+    """A typographic cover (1600 × 2400 px): author, title, subtitle and editors in Source Serif 4."""
     canvas = Canvas(info.lang)
     main, _, rest = info.title.partition(": ")
     if info.authors:

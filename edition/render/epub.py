@@ -20,7 +20,7 @@ from pathlib import Path
 from lxml import etree
 
 from edition import typography
-from edition.render import STYLES
+from edition.render import STYLES, fonts
 from edition.render.ast import neutral_ast
 from edition.render.cover import cover_png
 from edition.render.epubfinish import CONFORMS_TO, DC_NS, edition_date, finish_epub
@@ -28,9 +28,10 @@ from edition.render.header import BookInfo, read_header
 from edition.render.pandoc import api_version, run_pandoc
 from edition.render.targets import for_epub
 
-#: Source Serif Pro faces embedded in the book: the text face and its italic. Headings use the
-#: regular weight, so no bold face is needed (and none is faked by the reader).
-EMBEDDED_FONTS = ("SourceSerifPro-Regular.ttf", "SourceSerifPro-It.ttf")
+#: the faces embedded in the book (render/fonts.py): Source Serif 4's text face and its italic, of
+#: one version. Headings use the regular weight, so no bold face is needed (and none is faked by
+#: the reader).
+EMBEDDED_FONTS = ("SourceSerif4-Regular.ttf", "SourceSerif4-It.ttf")
 
 ACCESSIBILITY = {
     "accessModes": ["textual"],
@@ -165,16 +166,10 @@ def package_epub(book: dict, info: BookInfo) -> bytes:
         ]
         for name in EMBEDDED_FONTS:
             font_copy = tmp / name  # pandoc names the embedded file after its path's base name
-            shutil.copyfile(_font_path(name), font_copy)
+            shutil.copyfile(fonts.path(name), font_copy)
             args += ["--epub-embed-font", str(font_copy)]
         epub = run_pandoc(document, "epub3", args)
     return finish_epub(epub, info, cover_png(info))
-
-
-def _font_path(name: str) -> Path:
-    import font_source_serif_pro
-
-    return Path(font_source_serif_pro.font_directory) / name
 
 
 def render_epub(tei_root: etree._Element) -> bytes:

@@ -19,6 +19,7 @@ from typing import Iterable, Mapping
 from lxml import etree
 
 from .. import typography
+from . import fonts
 from .ast import neutral_ast
 from .inlines import textual_note_id
 from .pandoc import Div, Header, Link, Para, RawBlock, RawInline, Space, Span, Str, attr, classes, \
@@ -26,7 +27,7 @@ from .pandoc import Div, Header, Link, Para, RawBlock, RawInline, Space, Span, S
 
 TARGETS = ("print", "epub")
 
-PRINT_FURNITURE = "Set in Source Serif Pro. Typeset with Pandoc and WeasyPrint."
+PRINT_FURNITURE = f"Set in {fonts.FAMILY}. Typeset with Pandoc and WeasyPrint."
 #: the imprint's sentence on where the paragraph numbers are and what they are for
 NUMBERS_NOTE = {
     "print": ("The paragraph numbers in the margin are those of the TEI text and the "

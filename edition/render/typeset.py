@@ -25,12 +25,13 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
-from . import STYLES, notesplit, weasyprint70
+from . import STYLES, fonts, notesplit, weasyprint70
 from .ast import neutral_ast
 from .header import BookInfo, read_header
 from .pandoc import divisions, run_pandoc
 from .targets import division, for_print, note_units
 from .weasyprint70 import MM, page_box
+from ..errors import InputError
 from ..source import source_date_epoch
 from ..timing import timed
 
@@ -38,27 +39,24 @@ CSS_PATH = STYLES / "print.css"
 TEMPLATE_PATH = STYLES / "print.html"
 PN_GAP_MM = 4.0  # paragraph number to text
 
-def font_dir() -> Path:
-    """The folder of the Source Serif Pro files that the PyPI package installs."""
-    import font_source_serif_pro
-
-    return Path(font_source_serif_pro.font_directory)
-
-
 # --- fetching: the project's styles and fonts, nothing else ----------------------------
 
 def _fetcher_class():
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
     class StyleFetcher(URLFetcher):
-        """Serves files under styles/ and, as styles/fonts/NAME, the installed fonts; refuses any other URL."""
+        """Serves files under styles/ and, as styles/fonts/NAME, the installed faces (render/fonts.py);
+        refuses any other URL."""
 
         def fetch(self, url, headers=None):
-            path = self.local_path(url)
+            try:
+                path = self.local_path(url)
+            except InputError as exc:  # a face not installed: WeasyPrint would set another serif
+                raise FatalURLFetchingError(f"edition: {exc.message}") from None
             if path is None:
                 raise FatalURLFetchingError(
                     f"edition: refusing to fetch {url}: the print edition may load only "
-                    f"the project's styles ({STYLES}) and the Source Serif Pro fonts")
+                    f"the project's styles ({STYLES}) and the {fonts.FAMILY} fonts")
             kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
 
@@ -68,10 +66,8 @@ def _fetcher_class():
             if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
                 return None
             path = Path(unquote(parts.path)).resolve()
-            fonts = (STYLES / "fonts").resolve()
-            if path.parent == fonts:
-                candidate = font_dir() / path.name
-                return candidate if candidate.is_file() else None
+            if path.parent == (STYLES / "fonts").resolve():
+                return fonts.path(path.name)
             if path.is_file() and path.is_relative_to(STYLES.resolve()) and path.suffix in (".css", ".html"):
                 return path
             return None
@@ -160,6 +156,7 @@ class Typesetter:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
+        fonts.require()  # before WeasyPrint, which would set a missing face in some other serif
         weasyprint70.apply()  # notes kept with their calls; tagged PDFs in linear time, as PDF/UA wants them
         self.root = tei_root
         self.moment = moment or build_time()
