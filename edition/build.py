@@ -25,8 +25,10 @@ from .timing import timed
 
 FORMATS = ("tei", "pdf", "epub")
 
-#: The stages of `render`, in the order it runs them: the names under which it records the seconds
-#: each took, and what `edition bench` reports them as. Only these names are recorded (tests/test_stages.py).
+#: The stages of `render`, in the order it runs them on a plain text: the names under which it records
+#: the seconds each took, and what `edition bench` reports them as. Only these names are recorded
+#: (tests/test_stages.py). A hand-edited TEI source is parsed under "read", validated, and its
+#: edits adopted under "apparatus".
 STAGES = (
     ("read", "read (text + YAML → TEI text)"),
     ("apparatus", "apparatus (emendations, names, notes)"),
