@@ -36,7 +36,7 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
-from . import STYLES, notesplit, weasyprint70
+from . import STYLES, notesplit, verify, weasyprint70
 from .weasyprint70 import MM, page_box, with_bleed
 from .ast import PrintBook, divisions
 from .header import read_header
@@ -418,6 +418,7 @@ def render_pdfs(tei_root: etree._Element, tei_bytes: bytes, variants: set[str],
         raise ValueError(f"unknown PDF variant(s) {sorted(unknown)}; known: {VARIANTS}")
     moment = build_time()
     laid = Typesetter(tei_root, moment).layout()
+    verify.check_pdf(tei_root, laid.document)  # every word on the pages, or a located error
     slug = slug or tei_root.xpath("string(//*[local-name()='idno'][@type='slug'])") or "edition"
     writers = {
         "pdf": lambda: write_reading(laid),
