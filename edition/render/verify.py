@@ -270,7 +270,8 @@ def epub_texts(data: bytes) -> tuple[str, dict[str, str]]:
                 aside.text = None
                 for child in list(aside):
                     _drop(child)
-        body.append("".join(doc.find(XHTML + "body").itertext()))
+        text = doc.find(XHTML + "body")
+        body.append("".join(text.itertext()) if text is not None else "")
     return letters("".join(body)), notes
 
 
