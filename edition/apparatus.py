@@ -180,7 +180,8 @@ def tag_foreign(text_el: etree._Element, editorial: Editorial) -> None:
     items = editorial.get("foreign") or []
     if not items:
         return
-    places = spans.units(text_el) + [n for n in text_el.iter(T + "note") if n.get("type") == "editorial"]
+    places = [unit for unit in spans.units(text_el) if not _plain_heading(unit)] + \
+        [n for n in text_el.iter(T + "note") if n.get("type") == "editorial"]
     for item in items:
         pattern = re.compile(phrase_pattern(item["phrase"]))
         found = 0
@@ -188,7 +189,9 @@ def tag_foreign(text_el: etree._Element, editorial: Editorial) -> None:
             for match in reversed(list(pattern.finditer(spans.View(place).text))):
                 view = spans.View(place)  # fresh: each edit makes the last one stale
                 pair = view.common(match.start(), match.end())
-                if pair and local(pair[0].parent) == "title" and pair[0].index == pair[1].index \
+                if pair and any(local(e) == "foreign" for e in (pair[0].parent, *pair[0].parent.iterancestors())):
+                    found += 1  # marked already: the phrase given twice, or inside a longer one
+                elif pair and local(pair[0].parent) == "title" and pair[0].index == pair[1].index \
                         and (_whole_text(pair[0], match)):
                     pair[0].parent.set(XML_LANG, item["lang"])
                     found += 1
@@ -200,6 +203,12 @@ def tag_foreign(text_el: etree._Element, editorial: Editorial) -> None:
             raise editorial.where(item, "phrase").error(
                 f'foreign phrase "{item["phrase"]}" not found in the text, the notes or the preface '
                 "— copy it exactly as written there")
+
+
+def _plain_heading(unit: etree._Element) -> bool:
+    """The preface's heading, which holds text only (like the note markup, it is set as written)."""
+    parent = unit.getparent()
+    return local(unit) == "head" and parent is not None and parent.get("resp") == "#editors"
 
 
 def _whole_text(run: spans.Run, match: re.Match) -> bool:
@@ -333,6 +342,7 @@ def apply(root: etree._Element, editorial: Editorial, registers: Registers, sour
     text_el = root.find(T + "text")
     doc = spans.Concordance(text_el)
     ids = StableIds(root)
+    ids.taken |= {*registers.entities, "preface"}  # what standOff and the preface will be called
     reasons = apply_emendations(doc, editorial, ids)
     used = set(tag_names(doc, Tagger(registers)))
     used |= tag_titles(doc, registers)

@@ -14,10 +14,11 @@ from lxml import etree
 
 from . import apparatus, tei
 from .editorial import Editorial, load_editorial
-from .errors import InputError
+from .errors import InputError, about
 from .fork import can_fork, in_fork
 from .identity import FILE_NAME as IDENTITY_FILE, load_identity
 from .read import read_text
+from .render import verify
 from .names import load_registers
 from .outputs import names_for, output_names, refuse_overwriting_inputs, write_outputs
 from .source import read_source, source_date_epoch
@@ -25,8 +26,10 @@ from .timing import timed
 
 FORMATS = ("tei", "pdf", "epub")
 
-#: The stages of `render`, in the order it runs them: the names under which it records the seconds
-#: each took, and what `edition bench` reports them as. Only these names are recorded (tests/test_stages.py).
+#: The stages of `render`, in the order it runs them on a plain text: the names under which it records
+#: the seconds each took, and what `edition bench` reports them as. Only these names are recorded
+#: (tests/test_stages.py). A hand-edited TEI source is parsed under "read", validated, and its
+#: edits adopted under "apparatus".
 STAGES = (
     ("read", "read (text + YAML → TEI text)"),
     ("apparatus", "apparatus (emendations, names, notes)"),
@@ -172,6 +175,7 @@ def render(text: Text, formats: set[str]) -> Built:
         if "epub" in formats:
             with timed({} if epub_job else timings, "epub"):  # made in a forked process: not timed here
                 built.files[names["epub"]] = epub_job() if epub_job else render_epub(tei_bytes)
+            verify.check_epub(root, built.files[names["epub"]])  # every word there, or a located error
     finally:
         if epub_job:
             epub_job.kill()  # no longer needed when the PDFs failed; a no-op once it has answered
@@ -187,7 +191,8 @@ def build(sources: list[Path], out_dir: Path, formats: set[str]) -> list[Path]:
     refuse_overwriting_inputs(out_dir, [n for text in texts for n in names_for(text.slug, formats)], inputs)
     files: dict[str, bytes] = {}
     for text in texts:
-        files.update(render(text, formats).files)
+        with about(text.source):  # a renderer's located error is about this text
+            files.update(render(text, formats).files)
     return write_outputs(out_dir, files, inputs)
 
 

@@ -160,10 +160,11 @@ def where(path: Path, mapping: Any, key: str | None = None) -> Where:
 
 
 def check_keys(path: Path, mapping: Any, allowed: dict[str, type | tuple], required: tuple = (),
-               what: str = "entry") -> None:
-    """Refuse unknown keys, missing keys and values of the wrong type, naming the line."""
+               what: str = "entry", line: int | None = None) -> None:
+    """Refuse unknown keys, missing keys and values of the wrong type, naming the line (`line`:
+    where the value stands, for one that is not a mapping and so has no line of its own)."""
     if not isinstance(mapping, dict):
-        raise where(path, mapping).error(f"{what} must be a mapping (key: value)")
+        raise Where(path, where(path, mapping).line or line).error(f"{what} must be a mapping (key: value)")
     for key, value in mapping.items():
         if key not in allowed:
             known = ", ".join(sorted(allowed))
@@ -290,7 +291,7 @@ def load_editorial(path: Path | None) -> Editorial:
             raise where(path, data, key).error(
                 f"'{key}' belongs to the edition's identity: write it once in edition.yaml beside the texts, "
                 "with the other editors, publisher, licence and identifiers (docs/editing.md)")
-    check_keys(path, data, TEXT_KEYS, what="the editorial file")
+    check_keys(path, data, TEXT_KEYS, what="the editorial file", line=1)
     for key, keys, required in (("author", AUTHOR_KEYS, ("name",)), ("source", SOURCE_KEYS, ()),
                                 ("structure", STRUCTURE_KEYS, ()), ("preface", PREFACE_KEYS, ("heading", "paragraphs"))):
         if key in data:
@@ -299,8 +300,8 @@ def load_editorial(path: Path | None) -> Editorial:
                ("emendations", EMENDATION_KEYS, ("sic", "corr", "reason"), ("sic", "reason")),
                ("foreign", FOREIGN_KEYS, ("phrase", "lang"), ("phrase", "lang")))
     for key, keys, required, filled in entries:  # filled: must hold more than blanks
-        for item in data.get(key, []):
-            check_keys(path, item, keys, required, what=f"an entry of '{key}'")
+        for i, item in enumerate(data.get(key, [])):
+            check_keys(path, item, keys, required, what=f"an entry of '{key}'", line=data[key].item_lines[i])
             for name in filled:
                 if is_blank(item[name]):
                     fix = "copy the phrase from the text" if name == filled[0] else "write it or remove the entry"
@@ -326,6 +327,11 @@ def load_editorial(path: Path | None) -> Editorial:
     for i, word in enumerate(data.get("keywords") or []):
         if not isinstance(word, (str, int)) or isinstance(word, bool):
             raise Where(path, data["keywords"].item_lines[i]).error("'keywords' lists words: each must be text")
+    preface = data.get("preface")
+    if preface is not None and is_blank(preface["heading"]):
+        raise where(path, preface, "heading").error("the preface's 'heading' is empty — write it")
+    if preface is not None and not preface["paragraphs"]:
+        raise where(path, preface, "paragraphs").error("the preface has no paragraphs — write one or remove it")
     for i, paragraph in enumerate((data.get("preface") or {}).get("paragraphs") or []):
         if not isinstance(paragraph, str) or not paragraph.strip():
             raise Where(path, data["preface"]["paragraphs"].item_lines[i]).error(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -26,6 +27,18 @@ class InputError(Exception):
             if self.col is not None:
                 where += f":{self.col}"
         return one_line(f"{where}: error: {self.message}")
+
+
+@contextlib.contextmanager
+def about(path: str | Path):
+    """An InputError raised inside without a path (a renderer knows the TEI, not its file) is
+    about this file: the text being built."""
+    try:
+        yield
+    except InputError as exc:
+        if exc.path is not None:
+            raise
+        raise InputError(path, exc.line, exc.col, exc.message) from None
 
 
 class Reporter:

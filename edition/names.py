@@ -76,9 +76,10 @@ def load_registers(folder: Path) -> Registers:
             continue
         data = load_yaml(path) or []
         if not isinstance(data, list):
-            raise where(path, data).error(f"{name} must be a list of entries (each starting with '- id:')")
-        for entry in data:
-            check_keys(path, entry, keys, ("id",), what=f"an entry of {name}")
+            raise Where(path, where(path, data).line or 1).error(
+                f"{name} must be a list of entries (each starting with '- id:')")
+        for i, entry in enumerate(data):
+            check_keys(path, entry, keys, ("id",), what=f"an entry of {name}", line=data.item_lines[i])
             for key, value in (entry.get("idno") or {}).items():
                 if key not in AUTHORITIES or not isinstance(value, (str, int)) or isinstance(value, bool):
                     raise where(path, entry, "idno").error(

@@ -78,36 +78,53 @@ def delimiters(node: etree._Element) -> tuple[str, str]:
 
 # --- the two texts ------------------------------------------------------------------------------
 
-def _source_text(root: etree._Element, keep: str) -> str:
+def _source_text(root: etree._Element, keep: str, places: dict | None = None) -> str:
     """Concatenate the text of `<text>`; `keep` is 'sic' (diplomatic) or 'corr' (reading).
 
     An author's footnote stands at its marker: there it gives back the marker (`@n` and the
-    brackets in its @rend), and its text is given back at the anchor where the source had it."""
+    brackets in its @rend), and its text is given back at the anchor where the source had it.
+    `places`, when given, receives for each element walked the offsets (newlines as LF, no BOM)
+    where its text and its tail start; an element left out (a correction, the editors' note) gets
+    the offset where it stands."""
     text_el = root.find(T + "text") if local(root) == "TEI" else root
     moved = {a.get("corresp", "")[1:] for a in text_el.iter(T + "anchor") if a.get("type") == "note-source"}
     notes = {n.get(XML_ID): n for n in text_el.iter(T + "note") if n.get(XML_ID) in moved}
     out: list[str] = []
+    length = 0
+
+    def emit(text: str) -> None:
+        nonlocal length
+        out.append(text)
+        length += len(text)
+
+    def place(node: etree._Element, which: int) -> None:
+        if places is not None:
+            places.setdefault(node, [length, length])[which] = length
 
     def content(node: etree._Element) -> None:
-        out.append(node.text or "")
+        place(node, 0)
+        emit(node.text or "")
         for child in node:
             walk(child)
-            out.append(child.tail or "")
+            place(child, 1)
+            emit(child.tail or "")
 
     def walk(node: etree._Element) -> None:
         name = local(node)
         if not name:  # comment or processing instruction
             return
         if name == "note" and node.get("type") == "editorial" or name == "div" and node.get("resp") == "#editors":
+            place(node, 0)
             return  # the editors' notes and preface are not the source's text
         if name in ("sic", "corr") and name != keep:
+            place(node, 0)
             return
         if name == "gap":
-            out.append(GAP_FORMS.get(node.get("rend", ""), "[\u2026]"))
+            emit(GAP_FORMS.get(node.get("rend", ""), "[\u2026]"))
             return
         pre, post = delimiters(node)
         if name == "note" and node.get(XML_ID) in moved:
-            out.append(pre + (node.get("n") or "") + post)  # the marker
+            emit(pre + (node.get("n") or "") + post)  # the marker
             return
         if name == "anchor" and node.get("type") == "note-source":
             note = notes.get(node.get("corresp", "")[1:])
@@ -116,9 +133,9 @@ def _source_text(root: etree._Element, keep: str) -> str:
             return
         if name == "supplied" and node.get("resp") != "#editors":  # the author's brackets
             pre, post = pre + "[", "]" + post
-        out.append(pre)
+        emit(pre)
         content(node)
-        out.append(post)
+        emit(post)
 
     walk(text_el)
     result = "".join(out)
@@ -138,6 +155,15 @@ def diplomatic(root: etree._Element) -> str:
 def reading(root: etree._Element) -> str:
     """The source with the editors' corrections applied (the text the editions present)."""
     return _source_text(root, "corr")
+
+
+def source_places(root: etree._Element) -> tuple[str, dict]:
+    """The source's text (newlines as LF, no BOM) and where each element of `<text>` stands in
+    it: element → [offset of its text, offset of its tail] (see `_source_text`), so that a place
+    in a tree built from a .txt can be named by the source's line and column."""
+    places: dict = {}
+    text = _source_text(root, "sic", places).removeprefix("\ufeff").replace("\r\n", "\n")
+    return text, places
 
 
 # --- the header -----------------------------------------------------------------------------------

@@ -35,7 +35,8 @@ def digests(folder: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def two_builds(tmp_path_factory) -> tuple[Path, Path]:
-    """Two clean builds of every output with the same SOURCE_DATE_EPOCH, in different folders."""
+    """Two clean builds of every output with the same SOURCE_DATE_EPOCH, in different folders (the
+    tests on them build the seed whole about ten times between them: the slow tier)."""
     folders = []
     for name in ("a", "b"):
         out = tmp_path_factory.mktemp(name) / "build"
@@ -45,12 +46,14 @@ def two_builds(tmp_path_factory) -> tuple[Path, Path]:
     return folders[0], folders[1]
 
 
+@pytest.mark.slow
 def test_reproducible_byte_for_byte(two_builds):
     a, b = two_builds
     assert sorted(p.name for p in a.iterdir() if not p.name.startswith(".")) == sorted(OUTPUTS + ["manifest.json"])
     assert digests(a) == digests(b)
 
 
+@pytest.mark.slow
 def test_manifest_lists_inputs_outputs_and_versions(two_builds):
     a, _ = two_builds
     manifest = json.loads((a / "manifest.json").read_text(encoding="utf-8"))
@@ -63,6 +66,7 @@ def test_manifest_lists_inputs_outputs_and_versions(two_builds):
         assert inputs[name] == hashlib.sha256((SEED.parent / name).read_bytes()).hexdigest()
 
 
+@pytest.mark.slow
 def test_a_killed_build_leaves_the_earlier_outputs_intact(two_builds, tmp_path):
     """Kill a rebuild (other date, so other bytes) at several moments, mid-PDF among them: each
     output is always either the old file or the new one, whole; never a mix, never missing."""
@@ -146,6 +150,7 @@ def running(pid: int) -> bool:
         return False
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
 def test_a_killed_build_takes_its_workers_with_it(two_builds, tmp_path, sig):
     """Killed while its forked EPUB worker runs, the build leaves no process behind; a SIGTERM is

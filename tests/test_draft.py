@@ -211,6 +211,7 @@ def accept(text: Path, folder: Path) -> Path:
     return copy
 
 
+@pytest.mark.slow  # every corpus text built
 @pytest.mark.skipif(not corpus.CORPUS.exists(), reason="../shared/corpus not present")
 def test_accepted_drafts_tag_the_corpus_persons(tmp_path):
     got = of = 0
@@ -232,6 +233,7 @@ def test_accepted_drafts_tag_the_corpus_persons(tmp_path):
     assert got / of >= ACCEPTED_PERSONS
 
 
+@pytest.mark.slow  # a corpus text's PDFs and EPUB
 @pytest.mark.skipif(not corpus.CORPUS.exists(), reason="../shared/corpus not present")
 def test_index_of_persons_in_pdf_and_epub(tmp_path):
     import pdfplumber

@@ -141,8 +141,8 @@ def book(root) -> Book:
 
 
 @pytest.fixture(scope="module")
-def seed_book(seed_root) -> Book:
-    return Book(render_epub(seed_root))
+def seed_book(seed_epub) -> Book:
+    return Book(seed_epub)
 
 
 # --- validity --------------------------------------------------------------------------------------
@@ -155,10 +155,12 @@ def assert_epubcheck_clean(book: Book) -> None:
     assert counts["checkerVersion"].startswith("5."), counts["checkerVersion"]
 
 
+@pytest.mark.slow  # EPUBCheck: a Java VM per book
 def test_epubcheck_reports_nothing(book):
     assert_epubcheck_clean(book)
 
 
+@pytest.mark.slow  # EPUBCheck: a Java VM per book
 def test_seed_epubcheck_reports_nothing(seed_book):
     assert_epubcheck_clean(seed_book)
 
@@ -177,10 +179,12 @@ def assert_ace_passes(book: Book) -> None:
         assert prop in report["a11y-metadata"]["present"], prop
 
 
+@pytest.mark.slow  # DAISY Ace: Node and a headless Chromium per book
 def test_ace_finds_no_accessibility_violation(book):
     assert_ace_passes(book)
 
 
+@pytest.mark.slow  # DAISY Ace: Node and a headless Chromium per book
 def test_seed_ace_finds_no_accessibility_violation(seed_book):
     assert_ace_passes(seed_book)
 
@@ -730,6 +734,7 @@ def forms_text_words(root: etree._Element) -> list[str]:
     return words(text_outside(root.find("t:text", NS), skip))
 
 
+@pytest.mark.slow  # EPUBCheck: a Java VM per book
 def test_forms_epubcheck_reports_nothing(forms_book):
     assert_epubcheck_clean(forms_book)
 

@@ -98,6 +98,7 @@ def run_html(ast: dict) -> str:
     return "<div>" + html.replace("&nbsp;", "\u00a0") + "</div>"
 
 
+@pytest.mark.slow  # EPUBCheck: a Java VM
 def test_the_epub_package_carries_it(tmp_path):
     from edition.render.epub import epubcheck, render_epub
     from test_epub import Book
@@ -141,6 +142,7 @@ def test_without_the_file_nothing_is_made_up(tmp_path, tei_all):
         assert absent not in html
 
 
+@pytest.mark.slow  # EPUBCheck: a Java VM
 def test_without_the_file_the_epub_names_no_one_and_is_valid(tmp_path):
     from edition.render.epub import epubcheck, render_epub
     from test_epub import Book

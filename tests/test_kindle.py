@@ -18,7 +18,6 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from edition.render.epub import render_epub
 from test_epub import H, Book, resolve, text_of
 
 pytestmark = pytest.mark.slow
@@ -49,11 +48,11 @@ def convert(source: Path, target: Path) -> None:
     assert done.returncode == 0 and target.exists(), done.stdout[-2000:] + done.stderr[-2000:]
 
 
-def test_azw3_conversion_keeps_every_link(seed_root, tmp_path):
+def test_azw3_conversion_keeps_every_link(seed_epub, tmp_path):
     if EBOOK_CONVERT is None:  # make test installs it: missing is a failure, never a skip
         pytest.fail("calibre is not installed: `make test` installs it (tools/setup-calibre.sh)")
     epub = tmp_path / "book.epub"
-    epub.write_bytes(render_epub(seed_root))
+    epub.write_bytes(seed_epub)
     original = links(Book(epub.read_bytes()))
     assert original and all(lands is not None for _, lands in original), "the EPUB's own links resolve"
     convert(epub, tmp_path / "book.azw3")

@@ -18,6 +18,7 @@ import pytest
 from lxml import etree
 
 from edition.render import fonts, pdf as pdfmod, typeset
+from edition.render.verify import first_missing_word
 from edition.render.weasyprint70 import page_box
 from edition.typography import normalise
 from edition.render.header import text_of
@@ -53,15 +54,9 @@ def sample_book():
 
 
 @pytest.fixture(scope="session")
-def seed_book(tmp_path_factory):
-    from edition import build as build_mod, tei
-
-    seed = Path(__file__).parents[1] / "seeds" / "stalin-50-years.txt"
-    root = build_mod.make_tei(build_mod.Text.from_path(seed))
-    data = tei.serialise(root)
-    path = tmp_path_factory.mktemp("seed") / "stalin-50-years.tei.xml"
-    path.write_bytes(data)
-    return build(path)
+def seed_book(seed_tei):
+    """The seed's PDFs, from the session's one build of its TEI (conftest)."""
+    return build(seed_tei)
 
 
 # --- reading back ----------------------------------------------------------------------
@@ -119,16 +114,11 @@ def reading_words(root) -> list[str]:
 
 
 def is_subsequence(needle: list[str], haystack: list[str]) -> tuple[bool, int]:
-    """Whether needle occurs in order in haystack; the index in needle of the first miss."""
-    it = iter(haystack)
-    for i, word in enumerate(needle):
-        for other in it:
-            # a footnote call reads back as figures run on to its word ("1907" + "1")
-            if other == word or (other.startswith(word) and other[len(word):].isdigit()):
-                break
-        else:
-            return False, i
-    return True, len(needle)
+    """Whether needle occurs in order in haystack, what the book adds (note calls run on to their
+    word, paragraph numbers, running heads) skipped; the index in needle of the first miss. The
+    comparison is the build's own (edition/render/verify.py)."""
+    missing = first_missing_word(needle, haystack)
+    return missing is None, len(needle) if missing is None else missing
 
 
 def furniture(root) -> list[str]:
@@ -501,6 +491,7 @@ def test_unknown_variant():
 
 # --- the seed ----------------------------------------------------------------------------
 
+@pytest.mark.slow  # the seed's four PDFs
 def test_seed_book(seed_book):
     reader = pypdf.PdfReader(io.BytesIO(seed_book["pdf"]))
     assert len(reader.pages) >= 16
@@ -554,6 +545,7 @@ def test_proof_renders_the_chosen_pages(long_book, tmp_path):
         assert image.size[0] == pytest.approx(148 / 25.4 * 150, abs=2)
 
 
+@pytest.mark.slow  # an 80-page book
 def test_long_book_one_body_layout_every_note_at_its_call(tmp_path):
     """A book whose contents fill several pages (three chapters of the seed, ~80 pages): the body
     starts on the recto after the front matter and is laid out once, and WeasyPrint keeps every
@@ -578,6 +570,7 @@ def test_long_book_one_body_layout_every_note_at_its_call(tmp_path):
     assert dests["p1"] == laid.front + 1
 
 
+@pytest.mark.slow  # lays the seed out
 def test_no_widows_orphans_or_stranded_headings_in_the_seed(seed_tei):
     """Every paragraph or list item that a page break splits keeps at least two lines on each
     page, and no page ends with a heading (counted on the laid-out line boxes of the main flow,
@@ -726,6 +719,7 @@ def typography(pdf_bytes: bytes, tmp_path: Path) -> dict:
     return json.loads(out.read_text())["summary"]
 
 
+@pytest.mark.slow  # the seed's four PDFs
 def test_seed_composition_measured(seed_book, tmp_path):
     """The seed measured as a production editor does: what this edition reaches (42 % loose lines,
     21 very loose, six short pages and 1 pt of leading spread before issue 14). Short pages: 9 —
@@ -749,6 +743,7 @@ def long_note_tei(words: int = 1500) -> tuple[bytes, list[str]]:
     return (data[:start] + " ".join(text) + data[end:]).encode("utf-8"), text
 
 
+@pytest.mark.slow  # a note over three pages: the body laid out again and again
 def test_a_long_note_continues_overleaf_whole():
     """A note of 1,500 words (about three pages of notes): every word printed, in order, the note
     starting on its call's page and continuing on the next, where it is marked continued."""

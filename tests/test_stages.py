@@ -9,7 +9,7 @@ import zipfile
 
 import pypdf
 
-from edition.build import STAGES
+from edition.build import STAGES, Text, render
 from edition.fork import can_fork, serial
 from edition.outputs import output_names
 
@@ -24,6 +24,13 @@ def test_every_output_is_made(small_build):
     assert len(pypdf.PdfReader(io.BytesIO(small_build.files[names["pdf"]])).pages) >= 7
     assert len(pypdf.PdfReader(io.BytesIO(small_build.files[names["booklet"]])).pages) >= 2
     assert zipfile.ZipFile(io.BytesIO(small_build.files[names["epub"]])).testzip() is None
+
+
+def test_a_tei_source_is_timed_under_the_same_names(small_build, tmp_path):
+    """Parsed under "read", validated, its hand edits adopted under "apparatus"."""
+    source = tmp_path / "letter.tei.xml"
+    source.write_bytes(small_build.files[output_names("letter")["tei"]])
+    assert list(render(Text.from_path(source), {"tei"}).timings) == ["read", "validate", "apparatus", "serialise"]
 
 
 def test_serial_forks_nothing_and_ends_with_its_block():

@@ -23,7 +23,7 @@ from lxml import etree
 
 from .header import BookInfo
 from .typeset import Laid, Typesetter, build_time, w3c
-from . import weasyprint70
+from . import verify, weasyprint70
 from .weasyprint70 import MM, with_bleed
 from ..fork import can_fork, in_fork
 from ..timing import timed
@@ -48,6 +48,7 @@ def render_pdfs(tei_root: etree._Element, tei_bytes: bytes, variants: set[str],
         raise ValueError(f"unknown PDF variant(s) {sorted(unknown)}; known: {VARIANTS}")
     moment = build_time()
     laid = Typesetter(tei_root, moment).layout()
+    verify.check_pdf(tei_root, laid.document)  # every word on the pages, or a located error
     slug = slug or tei_root.xpath("string(//*[local-name()='idno'][@type='slug'])") or "edition"
     writers = {
         "pdf": lambda: write_reading(laid),
