@@ -48,7 +48,7 @@ def pytest_collection_modifyitems(config, items) -> None:
     the modules that use it last (in their order): the compiling takes the other core meanwhile."""
     global _tei_all
     uses = {item.module for item in items if "tei_all" in getattr(item, "fixturenames", ())}
-    if uses and TEI_ALL.exists() and _tei_all is None:
+    if uses and TEI_ALL.exists() and _tei_all is None and not config.option.collectonly:
         _tei_all = TeiAll(TEI_ALL)
     items.sort(key=lambda item: getattr(item, "module", None) in uses)  # stable: the order is kept otherwise
 
