@@ -512,7 +512,8 @@ def test_seed_book(seed_book):
 UA_FIXED = {"LNK-001", "PAG-001", "TAG-020", "LST-002", "LNK-004", "ORD-001"}
 
 
-@pytest.mark.parametrize("which", ["seed_book", "long_book"])
+@pytest.mark.parametrize("which", [pytest.param("seed_book", marks=pytest.mark.slow),  # the seed's four PDFs
+                                   "long_book"])
 def test_reading_edition_passes_the_pdf_ua_checker(which, request, tmp_path):
     """Issue 14 point 6: the reading edition (PDF/UA-1) has no error in outloud's PDF/UA-1 (Matterhorn
     Protocol) and WCAG 2.2 machine checks. outloud is a test dependency only (the test extras of
