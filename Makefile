@@ -15,7 +15,7 @@ REGISTERS := $(wildcard seeds/persons.yaml seeds/places.yaml seeds/works.yaml)
 # the modules each output is made by (editing bench.py or cli.py remakes nothing)
 READER    := $(wildcard edition/read/*.py) $(addprefix edition/,source.py editorial.py apparatus.py names.py spans.py \
                tei.py build.py outputs.py errors.py schema/edition.rng)
-RENDER    := $(wildcard edition/render/*.py) edition/typography.py edition/fork.py
+RENDER    := $(wildcard edition/render/*.py edition/render/weasyprint70/*.py) edition/typography.py edition/fork.py
 # Source Serif 4, pinned, from npm into tools/fonts/ (git-ignored): every face print and EPUB set
 FONTS     := tools/fonts/.installed
 TEI       := $(SLUGS:%=$(OUT)/%.tei.xml)

@@ -1,4 +1,4 @@
-"""render/weasyprint70.py: every patch to WeasyPrint 70 and pydyf is in effect, and no other
+"""render/weasyprint70/: every patch to WeasyPrint 70 and pydyf is in effect, and no other
 WeasyPrint is accepted (a patch that silently stopped applying would only show as a worse book);
 a layout's scope changes the garbage collector for its time only, and shows WeasyPrint's warnings."""
 

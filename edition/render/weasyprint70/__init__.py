@@ -1,4 +1,5 @@
-"""Every use of WeasyPrint 70's and pydyf 0.13's internals, in one place (issue 11).
+"""Every use of WeasyPrint 70's and pydyf 0.13's internals, in one place (issue 11): this package
+(linebox.py holds the one function of WeasyPrint's it replaces with a reviewed copy).
 
 The print edition relies on things WeasyPrint keeps private: the box tree of a laid-out page, a
 Document made from pages with bleed, and fixes to the engines applied once per process by
@@ -25,7 +26,7 @@ import re
 
 import weasyprint
 
-from .. import errors
+from ... import errors
 
 SUPPORTED = 70
 
@@ -35,13 +36,15 @@ def check_version(version: str) -> None:
     if version.split(".")[0] != str(SUPPORTED):
         raise RuntimeError(
             f"edition needs WeasyPrint {SUPPORTED}.x, found {version}: the print edition patches "
-            f"WeasyPrint {SUPPORTED}'s internals (edition/render/weasyprint70.py) and is not made for "
+            f"WeasyPrint {SUPPORTED}'s internals (edition/render/weasyprint70/) and is not made for "
             f"another version. Install the pinned one: .venv/bin/pip install 'weasyprint>={SUPPORTED},<{SUPPORTED + 1}'")
 
 
 check_version(weasyprint.__version__)
 
 from weasyprint.layout import block  # noqa: E402  (only once the version is known to be 70)
+
+from .linebox import _linebox_layout  # noqa: E402
 
 MM = 96 / 25.4  # CSS px per mm: the unit of WeasyPrint's boxes, which pdf.py and notesplit.py move
 
@@ -59,10 +62,8 @@ def apply() -> None:
 # --- notes kept with their calls -------------------------------------------------------------------
 
 #: sha256 of the source of WeasyPrint 70.0's weasyprint/layout/block.py:_linebox_layout, the
-#: function `_linebox_layout` below is a copy of
+#: function `linebox._linebox_layout` is a copy of
 LINEBOX_SHA256 = "e07bbe000974787ee370be1f419a01a21b327a1a1e3025a65afd47589060883d"
-#: the class of a note's part that may go to the next page (notesplit.CONT)
-MOVABLE_CLASS = "note-cont"
 
 
 @functools.cache
@@ -78,8 +79,8 @@ def keep_notes_with_calls() -> bool:
     on the next page (notesplit.py): the line that overflows stays when moving them makes room
     (the page full to the footnote rule, the note continued overleaf).
 
-    How: WeasyPrint's `block._linebox_layout` is replaced by this module's `_linebox_layout`, a
-    copy of it with three marked changes; its caller (`block.block_container_layout`) finds it by
+    How: WeasyPrint's `block._linebox_layout` is replaced by `linebox._linebox_layout` (the module
+    beside this one), a copy of it with three marked changes; its caller (`block.block_container_layout`) finds it by
     its module-global name. The copy is installed only over the exact function it was copied
     from (the sha256 of its source); any other is refused with the reason, since the copy would
     silently undo whatever WeasyPrint changed in it.
@@ -105,171 +106,11 @@ def keep_notes_with_calls() -> bool:
     if hashlib.sha256(source.encode()).hexdigest() != LINEBOX_SHA256:
         raise RuntimeError(
             "WeasyPrint's weasyprint/layout/block.py:_linebox_layout is not the one "
-            "edition/render/weasyprint70.py:_linebox_layout was copied from (WeasyPrint 70.0): the "
+            "edition/render/weasyprint70/linebox.py:_linebox_layout was copied from (WeasyPrint 70.0): the "
             "copy, which keeps notes with their calls, would undo the changes made to it. Install "
             "WeasyPrint 70.0, or bring the copy up to date with the new function and its sha256.")
     block._linebox_layout = _linebox_layout
     return True
-
-
-def _report_before(context) -> None:
-    """Move the page's last note to the next page, before the notes already moved there (it comes
-    earlier in the text), so that WeasyPrint's reversal of the notes it moved is not needed."""
-    note = context.current_page_footnotes[-1]
-    context.report_footnote(note)
-    context.reported_footnotes.remove(note)
-    context.reported_footnotes.insert(0, note)
-
-
-def _movable_note_part(context) -> bool:
-    """The page's last note is a continued note's later part: it may go to the next page."""
-    notes = context.current_page_footnotes
-    if not notes or notes[-1].element is None:
-        return False
-    return MOVABLE_CLASS in (notes[-1].element.get("class") or "").split()
-
-
-def _linebox_layout(context, box, index, child, new_children, page_is_empty,
-                    absolute_boxes, fixed_boxes, adjoining_margins,
-                    bottom_space, position_y, skip_stack, first_letter_style,
-                    first_line_style, draw_bottom_decoration, max_lines):
-    """WeasyPrint 70.0's `weasyprint.layout.block._linebox_layout` (BSD-3-Clause, © Simon Sapin
-    and contributors), copied line for line but for the three changes marked `edition:` (see
-    `keep_notes_with_calls`); the functions it calls are looked up in WeasyPrint's module, as
-    the original does."""
-    abort = stop = False
-    resume_at = None
-    new_footnotes = []
-
-    assert len(box.children) == 1, 'line box with siblings before layout'
-
-    if adjoining_margins:
-        position_y += block.collapse_margin(adjoining_margins)
-    new_containing_block = box
-    lines_iterator = block.iter_line_boxes(
-        context, child, position_y, bottom_space, skip_stack, new_containing_block,
-        absolute_boxes, fixed_boxes, first_letter_style, first_line_style)
-    for i, (line, resume_at) in enumerate(lines_iterator):
-        # Break box if we reached max-lines
-        if max_lines is not None:
-            if max_lines == 0:
-                new_children[-1].block_ellipsis = box.style['block_ellipsis']
-                break
-            max_lines -= 1
-
-        # Update line resume_at and position_y
-        line.resume_at = resume_at
-        new_position_y = line.position_y + line.height
-
-        # Add bottom padding and border to the bottom position of the
-        # box if needed
-        draw_bottom_decoration |= resume_at is None
-        if draw_bottom_decoration:
-            offset_y = box.border_bottom_width + box.padding_bottom
-        else:
-            offset_y = 0
-
-        # Allow overflow if the first line of the page is higher than the page itself so
-        # that we put *something* on this page and can advance in the context.
-        overflow = (
-            (new_children or not page_is_empty) and
-            context.overflows_page(bottom_space, new_position_y + offset_y))
-        if overflow:
-            # If we couldn’t break the line before but can break now, first try to
-            # report footnotes and see if we don’t overflow.
-            can_break_now = True  # edition: could_break_before is not needed (change 1)
-            needed = box.style['widows'] - 1
-            for next_line, _ in lines_iterator:
-                needed -= 1
-                block.remove_placeholders(
-                    context, next_line.children, absolute_boxes, fixed_boxes)
-                # Don’t iterate over all lines as it can be long.
-                if needed == -1:
-                    break
-            if len(new_children) + 1 < box.style['orphans']:
-                can_break_now = False
-            elif needed >= 0:
-                can_break_now = False
-            needed = max(0, needed)
-            # edition, change 1: notes may move where the page may end after the line or the
-            # line ends its paragraph; WeasyPrint: `can_break_now and not could_break_before`
-            report = not context.in_column and (can_break_now or resume_at is None)
-            # edition, change 2: only a continued note's later parts move, each before the notes
-            # already moved; WeasyPrint moves any note, after them (and then reverses them: gone)
-            while report and _movable_note_part(context):
-                _report_before(context)
-                if not context.overflows_page(bottom_space, new_position_y + offset_y):
-                    new_children.append(line)
-                    stop = True
-                    break
-            else:
-                abort, stop, resume_at = block._break_line(
-                    context, box, line, new_children, needed, page_is_empty, index,
-                    skip_stack, resume_at, absolute_boxes, fixed_boxes)
-
-            # edition, change 3: WeasyPrint reverts the order of the notes it moved here;
-            # _report_before already put each where it belongs
-
-            break
-
-        # TODO: this is incomplete.
-        # See https://drafts.csswg.org/css-page-3/#allowed-pg-brk
-        # "When an unforced page break occurs here, both the adjoining
-        #  ‘margin-top’ and ‘margin-bottom’ are set to zero."
-        # See issue #115.
-        elif page_is_empty and context.overflows_page(bottom_space, new_position_y):
-            # Remove the top border when a page is empty and the box is
-            # too high to be drawn in one page
-            new_position_y -= box.margin_top
-            line.translate(0, -box.margin_top)
-            box.margin_top = 0
-
-        if context.footnotes:
-            break_linebox = False
-            footnotes = (
-                descendant.footnote for descendant in line.descendants()
-                if descendant.footnote in context.footnotes)
-            for footnote in footnotes:
-                overflow = context.layout_footnote(footnote)
-                new_footnotes.append(footnote)
-                overflow = (
-                    overflow or
-                    context.reported_footnotes or
-                    context.overflows_page(bottom_space, new_position_y + offset_y))
-                if overflow:
-                    context.report_footnote(footnote)
-                    # If we've put other content on this page, then we may want
-                    # to push this line or block to the next page. Otherwise,
-                    # we can't (and would loop forever if we tried), so don't
-                    # even try.
-                    if new_children or not page_is_empty:
-                        if footnote.style['footnote_policy'] == 'line':
-                            if needed := box.style['widows'] - 1:
-                                for _ in lines_iterator:
-                                    needed -= 1
-                                    # Don’t iterate over all lines as it can be long.
-                                    if needed == 0:
-                                        break
-                            abort, stop, resume_at = block._break_line(
-                                context, box, line, new_children, needed, page_is_empty,
-                                index, skip_stack, resume_at, absolute_boxes,
-                                fixed_boxes)
-                            break_linebox = True
-                            break
-                        elif footnote.style['footnote_policy'] == 'block':
-                            abort = break_linebox = True
-                            break
-            if break_linebox:
-                break
-
-        new_children.append(line)
-        position_y = new_position_y
-        skip_stack = resume_at
-
-    if new_children:
-        resume_at = {index: new_children[-1].resume_at}
-
-    return abort, stop, resume_at, position_y, new_footnotes, max_lines
 
 
 # --- tagged PDFs written in linear time ------------------------------------------------------------
@@ -291,7 +132,7 @@ def page_references_once() -> bool:
         return True
     if not isinstance(original, property):
         raise RuntimeError(
-            "pydyf's PDF.page_references is not the property edition/render/weasyprint70.py wraps "
+            "pydyf's PDF.page_references is not the property edition/render/weasyprint70/ wraps "
             f"(pydyf {pydyf.__version__}): install the pydyf that WeasyPrint 70 pins (0.13)")
 
     def page_references(pdf) -> tuple:
@@ -322,7 +163,7 @@ def _install(owner, name: str, make, expected: str, relies_on: tuple, what: str)
         return True
     if source_sha256(*relies_on) != expected:
         raise RuntimeError(
-            f"WeasyPrint's {what} is not the one edition/render/weasyprint70.py wraps (WeasyPrint "
+            f"WeasyPrint's {what} is not the one edition/render/weasyprint70/ wraps (WeasyPrint "
             f"70.0): the wrapper may no longer do what it says. Install WeasyPrint 70.0, or review the "
             f"wrapper against the new source and update its sha256.")
     wrapper = make(current)
@@ -521,7 +362,7 @@ def links_printable_in_ua() -> bool:
             and variant.keywords == {"version": 1} and source_sha256(pdfua.pdfua) == PDFUA_SHA256):
         raise RuntimeError(
             "WeasyPrint's pdf/ua-1 variant is not weasyprint/pdf/pdfua.py:pdfua of WeasyPrint 70.0, "
-            "which edition/render/weasyprint70.py wraps. Install WeasyPrint 70.0, or review the "
+            "which edition/render/weasyprint70/ wraps. Install WeasyPrint 70.0, or review the "
             "wrapper against the new source and update its sha256.")
 
     @functools.wraps(variant)
