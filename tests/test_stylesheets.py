@@ -56,8 +56,16 @@ W = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
 #: words: letters and digits apart, so that a note call printed against its word ("Vneshtorg43" in
 #: LibreOffice's text) still leaves the word
 WORD = re.compile(r"[^\W\d_]+|\d+")
-FORMATS = ("html", "odt", "docx", "epub3", "latex")
-SUFFIX = {"html": "html", "odt": "odt", "docx": "docx", "epub3": "epub", "latex": "tex"}
+#: the conversions: the Stylesheets' own, and `odt+edition`, their ODT with the edition's profile
+#: (docs/tei-stylesheets-profile), which mends what their ODT loses (ODT_LOST)
+FORMATS = ("html", "odt", "odt+edition", "docx", "epub3", "latex")
+SUFFIX = {"html": "html", "odt": "odt", "odt+edition": "odt", "docx": "docx", "epub3": "epub", "latex": "tex"}
+PROFILE = Path(__file__).resolve().parents[1] / "docs" / "tei-stylesheets-profile" / "edition"
+
+
+def kind(fmt: str) -> str:
+    """The format a conversion writes: `odt+edition` is an ODT."""
+    return fmt.split("+")[0]
 
 #: EPUBCheck errors the Stylesheets produce whatever the TEI says (ID, what the message says, why)
 STYLESHEETS_OWN_EPUBCHECK = [
@@ -133,7 +141,19 @@ def transform(fmt: str, source: Path, out: Path, work: Path) -> Path:
             f'  <xsl:param name="cssPrintFile">{(STYLESHEETS / "css/epub-print.css").as_uri()}</xsl:param>\n'
             "</xsl:stylesheet>\n", encoding="utf-8")
         extra = [f"--profiledir={work / 'profiles'}", "--profile=local"]
-    script = STYLESHEETS / "bin" / f"teito{fmt}"
+    if fmt == "odt+edition":  # the profile as a user installs it, beside the default one: here its
+        # import of ../../default/odt/to.xsl is that file's address, and the conversion's template.odt
+        # the default one, as the profile says
+        profiles = work / "profiles"
+        default = STYLESHEETS / "profiles" / "default" / "odt"
+        (profiles / "edition" / "odt").mkdir(parents=True)
+        xsl = (PROFILE / "odt" / "to.xsl").read_text(encoding="utf-8")
+        assert 'href="../../default/odt/to.xsl"' in xsl
+        (profiles / "edition" / "odt" / "to.xsl").write_text(
+            xsl.replace('href="../../default/odt/to.xsl"', f'href="{(default / "to.xsl").as_uri()}"'), encoding="utf-8")
+        (profiles / "edition" / "odt" / "template.odt").symlink_to(default / "template.odt")
+        extra = [f"--profiledir={profiles}", "--profile=edition"]
+    script = STYLESHEETS / "bin" / f"teito{kind(fmt)}"
     done = subprocess.run(
         ["sh", "-ec", '. "$(dirname "$0")/transformtei"', str(script), f"--saxonjar={SAXON}", *extra,
          str(source), str(out)],
@@ -366,7 +386,7 @@ ODT_LOST = ("//t:p//t:bibl | //t:opener/t:salute | //t:opener/t:dateline | //t:c
 def as_consumer(node: etree._Element, fmt: str) -> etree._Element:
     """A copy of `node` as `fmt` can give it back: for ODT without ODT_LOST; for DOCX with the words
     that a space alone between two elements separates joined (see joined_in_docx)."""
-    if fmt == "odt":
+    if fmt == "odt":  # the edition's profile loses none of it
         return without(node, ODT_LOST)
     node = copy.deepcopy(node)
     if fmt == "docx":
@@ -427,7 +447,7 @@ class Outputs:
             path = self.file(text, fmt)
             self.readings[text, fmt] = {
                 "html": read_html, "epub3": read_epub, "docx": read_docx, "latex": read_latex,
-                "odt": lambda p: read_odt(p, p.parent)}[fmt](path)
+                "odt": lambda p: read_odt(p, p.parent)}[kind(fmt)](path)
         return self.readings[text, fmt]
 
 
@@ -477,7 +497,7 @@ def test_every_word_of_the_reading_text_in_order(outputs, roots, fmt, text):
 #: note[@place='foot']; DOCX: Word's own footnote numbering; LaTeX: \footnote's counter): the
 #: author's sign (@n) is not the call — the note keeps it as its label — and an editors' note after
 #: an author's footnote is called by its place in that sequence, not by its @n
-NUMBERS_EVERY_NOTE = {"odt", "docx", "latex"}
+NUMBERS_EVERY_NOTE = {"odt", "odt+edition", "docx", "latex"}
 
 
 @pytest.mark.parametrize("text", ["seed", "footnoted"])
@@ -601,3 +621,13 @@ def test_odt_nests_a_paragraph_only_for_a_citation_in_running_text(outputs, root
     styles = {p.get(f"{{{ODF['text']}}}style-name") for p in nested}
     assert styles <= {"tei_bibl"}, styles
     assert len(nested) == len(roots["seed"].xpath("//t:text//t:p//t:bibl", namespaces=NS))
+
+
+def test_odt_with_the_editions_profile_nests_no_paragraph(outputs):
+    """The edition's profile (docs/tei-stylesheets-profile): a citation in running text is a span of
+    its paragraph, salutes and datelines paragraphs of their own — nothing for LibreOffice to drop."""
+    with zipfile.ZipFile(outputs.file("seed", "odt+edition")) as z:
+        content = etree.fromstring(z.read("content.xml"))
+    assert not content.xpath("//text:p[ancestor::*[self::text:p or self::text:note-body][1][self::text:p]]",
+                             namespaces=ODF)
+    assert content.xpath("//text:p[@text:style-name='tei_salute']", namespaces=ODF)
