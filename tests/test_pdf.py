@@ -797,6 +797,7 @@ def test_print_file_for_the_press(long_book):
         assert str(intent.OutputConditionIdentifier) == "Gray" and int(intent.DestOutputProfile.N) == 1
 
 
+@pytest.mark.slow  # the seed's four PDFs
 def test_the_editions_identity_in_every_pdf(seed_book):
     """Issue 13 point 4: the publisher, the licence and its address, and the book's identifier (the
     EPUB's too) from edition.yaml by way of the TEI header, in each PDF's XMP."""
