@@ -44,6 +44,7 @@ def test_the_table_lists_the_corpus_texts_exactly():
     assert sorted(json.loads(TABLE.read_text())) == NAMES
 
 
+@pytest.mark.slow  # each text built by the CLI and scored by ../shared's scorer: three processes a text
 @pytest.mark.parametrize("source", TEXTS, ids=NAMES)
 def test_firm_score_never_drops_and_the_text_round_trips(source):
     score = corpus.score(source, scorer=SCORER)
