@@ -73,9 +73,10 @@ test: $(SETUP) $(FONTS) $(ACE) $(STYLESHEETS) $(CALIBRE) $(PRINTPROFILE)
 	$(BIN)/pytest -q
 
 # the fast tier for the edit loop (under a minute on an idle 2-core machine): everything but the
-# tests marked slow; it needs neither DAISY Ace, nor the TEI Stylesheets, nor calibre
+# tests marked slow, the property tests with a fifth of their examples (tests/test_properties.py);
+# it needs neither DAISY Ace, nor the TEI Stylesheets, nor calibre
 check: $(SETUP) $(FONTS) $(PRINTPROFILE)
-	$(BIN)/pytest -q -m "not slow"
+	EDITION_TESTS=fast $(BIN)/pytest -q -m "not slow"
 
 bench: $(SETUP) $(FONTS)
 	$(BIN)/edition bench

@@ -165,6 +165,55 @@ def full_build(source: Path, out_dir: Path) -> tuple[float, float]:
     return seconds, usage.ru_maxrss / 1024
 
 
+# --- the reader on the shapes that made it quadratic once ------------------------------------------
+
+#: Each a text of `n` repeats of a shape that once made the reader quadratic (tests/test_scale.py reads
+#: each whole at SHAPE_REPEATS); here, how its time grows when the text doubles.
+SHAPES = {
+    # each '(' looked for its ')' to the end of the paragraph
+    "unclosed-parentheses": lambda n: "Title\n\nSome text " + "(and more " * n + "\n",
+    # each '[' looked for its ']' to the end
+    "unclosed-brackets": lambda n: "Title\n\nSome text " + "[and more " * n + "\n",
+    # parentheses nested deeper than the XML parser allows (256) or Python recursion (1000)
+    "nested-citations": lambda n: "Title\n\n" + "A claim (see p. 1 " * n + ")" * n + "\n",
+    # bare parentheses in a row: their text was joined one character at a time (82 s once)
+    "nested-parentheses": lambda n: "Title\n\n" + "(" * n + "x" + ")" * n + "\n",
+    # every paragraph ending in a colon scanned the rest of the text for its list
+    "colon-introductions": lambda n: "Title\n\n" + "There are two points:\n\nOne.\n\nTwo.\n\n" * n,
+    # quoted short blocks at the end: each scanned to the end for a letter's signature
+    "quoted-blocks-at-the-end": lambda n: "Title\n\nIntro.\n\n" + '"Yes,\n\n' * n,
+    # sections numbered by counting the sections so far
+    "many-headings": lambda n: "Title\n\n" + "A Heading\n\nSome text.\n\n" * n,
+    # a letter of many lines, each opening a paragraph (432 s once)
+    "long-letter": lambda n: "Title\n\nHe wrote:\n\n\"Dear Friend,\n" + '"A line.\n' * n + "\nAfter the letter.\n",
+}
+#: the repeats at which each shape is read whole by the tests: minutes for a quadratic reader
+SHAPE_REPEATS = {"unclosed-parentheses": 20000, "unclosed-brackets": 20000, "nested-citations": 3000,
+                 "nested-parentheses": 32000, "colon-introductions": 4000, "quoted-blocks-at-the-end": 8000,
+                 "many-headings": 10000, "long-letter": 20000}
+
+
+def read_seconds(text: str) -> float:
+    """Seconds for the reader to make the TEI text of `text` (no YAML)."""
+    from .editorial import load_editorial
+    from .read import read_text
+    from .source import read_source
+
+    with tempfile.TemporaryDirectory(prefix="edition-shape-") as tmp:
+        path = Path(tmp) / "shape.txt"
+        path.write_text(text, encoding="utf-8")
+        start = time.perf_counter()
+        with contextlib.redirect_stderr(io.StringIO()):  # its guesses, many
+            read_text(read_source(path), load_editorial(None))
+        return time.perf_counter() - start
+
+
+def shape_growth() -> dict[str, tuple[float, float]]:
+    """Each shape: the reader's seconds at half the tests' repeats and at the full repeats."""
+    return {name: (read_seconds(make(SHAPE_REPEATS[name] // 2)), read_seconds(make(SHAPE_REPEATS[name])))
+            for name, make in SHAPES.items()}
+
+
 # --- the machine-wide figures ---------------------------------------------------------------
 
 def venv_bin() -> Path:
@@ -252,6 +301,7 @@ class Results:
     tagging: tuple[float, int, int] = (0.0, 0, 0)
     make: dict = field(default_factory=dict)
     corpus: list[corpus.Score] = field(default_factory=list)
+    shapes: dict[str, tuple[float, float]] = field(default_factory=dict)  # name → seconds at n/2, n
 
 
 def book_generator():
@@ -305,6 +355,8 @@ def run(seed: Path = SEED, copies: int = BOOK_COPIES, say=print) -> Results:
         results.peer = min(peer(seed, work) for _ in range(SEED_REPEATS))
         say("tagging 1 MB …")
         results.tagging = min(tagging(seed) for _ in range(SEED_REPEATS))
+        say("the reader on the shapes that made it quadratic once …")
+        results.shapes = shape_growth()
         if copies:
             say(f"book: {copies} copies of the seed …")
             book = make_book(work / "book", copies)
@@ -389,6 +441,9 @@ def report(results: Results) -> str:
                c["max_consecutive_hyphens"] <= 2)
         figure(f"short pages, {n}", str(len(c["short_pages"])), "0", not c["short_pages"])
         figure(f"leading spread, {n}", f"{c['leading_spread_pt']:.2f} pt", "≤ 0.3 pt", c["leading_spread_pt"] <= 0.3)
+    for name, (half, whole) in results.shapes.items():  # linear: ×2; quadratic: ×4
+        figure(f"reader, {name}: the text twice as long", f"{half:.2f} s → {whole:.2f} s = ×{whole / half:.1f}",
+               "≤ ×2.5", whole / half <= 2.5)
     seconds, found, size = results.tagging
     figure(f"tagging names in {size / MB:.1f} MB ({found} names)", f"{seconds:.2f} s", "< 1 s", seconds < 1)
     return "\n".join(lines + corpus_table(results.corpus))

@@ -135,3 +135,15 @@ def test_report_prints_each_corpus_text_score():
     assert "| a-text | 9/10 | 2/4 | 1/5 | ok | 0.70 s |" in table
     assert "| b-text | 5/5 | 0/0 | 0/3 | **FAIL** | 0.80 s |" in table
     assert "| **all 2** | **14/15** | 2/4 | 1/8 | 1 ok | 1.50 s |" in table
+
+
+def test_report_gives_the_readers_growth_on_each_shape(measured):
+    """The reader on the shapes that made it quadratic once (tests/test_scale.py reads them whole):
+    twice the text, twice the time — the figure the tests' "stays linear" never measured."""
+    assert set(bench.SHAPES) == set(bench.SHAPE_REPEATS)
+    text = {**measured, "build": 2.0, "peak_mb": 200.0, "s_per_page": 0.2, "render": 2.0}
+    report = bench.report(bench.Results(bench.machine(), {"seed": text}, peer=1.0, tagging=(0.5, 1000, bench.MB),
+                                        shapes={"long-letter": (0.5, 1.1), "many-headings": (0.5, 2.0)}))
+    assert "| reader, long-letter: the text twice as long | 0.50 s → 1.10 s = ×2.2 | ≤ ×2.5 | met |" in report
+    assert "| reader, many-headings: the text twice as long | 0.50 s → 2.00 s = ×4.0 | ≤ ×2.5 | **NOT met** |" in report
+

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
+import os
 import re
 import tempfile
 from pathlib import Path
@@ -30,6 +31,14 @@ from edition.read import read_text
 from edition.source import decode
 
 SETTINGS = dict(deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+
+#: `make check` (EDITION_TESTS=fast) tries a fifth of each property's examples, for the edit loop;
+#: `make test` all of them
+FAST = os.environ.get("EDITION_TESTS") == "fast"
+
+
+def examples(n: int) -> int:
+    return max(2, n // 5) if FAST else n
 
 LETTERS = "abcdefghijklmnopqrstuvwxyzéßøçşжщ中"
 PUNCT = ".,;:!?-\u2013\u2014\u2026'\u2019\"\u201c\u201d\u00ab\u00bb\u201e()[]<>&*_#$/\u00a0\t"
@@ -137,7 +146,7 @@ def assert_valid_and_lossless(root: etree._Element, data: bytes) -> None:
     assert tei.diplomatic(reparsed).encode("utf-8") == data
 
 
-@settings(max_examples=250, **SETTINGS)
+@settings(max_examples=examples(250), **SETTINGS)
 @given(encoded_essay())
 @example(b'"A."\n\nStalin answered immediately:\n\n"Joseph,\n"A.\n"A.\nJ. Stalin."\n\n')  # p after closer
 @example(b"[0 (i.e. Lenin, AW) 0].\n\n")  # an interpolation inside supplied text
@@ -145,7 +154,7 @@ def test_generated_essays_are_read_valid_and_lossless(data):
     assert_valid_and_lossless(read_quietly(data), data)
 
 
-@settings(max_examples=250, **SETTINGS)
+@settings(max_examples=examples(250), **SETTINGS)
 @given(st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=300))
 def test_any_text_is_read_or_refused_with_a_located_error(text):
     data = text.encode("utf-8")
@@ -157,7 +166,7 @@ def test_any_text_is_read_or_refused_with_a_located_error(text):
     assert_valid_and_lossless(root, data)
 
 
-@settings(max_examples=150, **SETTINGS)
+@settings(max_examples=examples(150), **SETTINGS)
 @given(st.binary(max_size=200))
 def test_any_bytes_are_read_or_refused_with_a_located_error(data):
     try:
@@ -168,7 +177,7 @@ def test_any_bytes_are_read_or_refused_with_a_located_error(data):
     assert_valid_and_lossless(root, data)
 
 
-@settings(max_examples=80, **SETTINGS)
+@settings(max_examples=examples(80), **SETTINGS)
 @given(st.data())
 def test_notes_and_emendations_on_any_phrase(data):
     """The editors' layer on a generated essay: any phrase of the text (blank, across blocks,
@@ -340,7 +349,7 @@ def write_files(folder: Path, files: dict[str, object]) -> list[Path]:
     return inputs
 
 
-@settings(max_examples=200, **SETTINGS)
+@settings(max_examples=examples(200), **SETTINGS)
 @given(editorial_files())
 @example({"t.yaml": {"notes": [{"at": "Lenin", "text": "{i:"}], "title": "{ref:nobody:X}"}, "persons.yaml": [],
           "places.yaml": [], "works.yaml": []})
@@ -399,7 +408,7 @@ def printable_files(draw) -> dict[str, object]:
     return {"t.yaml": meta, "persons.yaml": persons, "places.yaml": [], "works.yaml": works}
 
 
-@settings(max_examples=4, **SETTINGS)
+@settings(max_examples=examples(4), **SETTINGS)
 @given(printable_files())
 @example({"t.yaml": {"notes": [{"at": "1922", "text": "x" * 3000 + " 1917"}]},  # a note taller than the page:
           "persons.yaml": [], "places.yaml": [], "works.yaml": []})  # its end under the page foot (exit 2)
