@@ -80,6 +80,7 @@ class Line:
     natural: float  # width at the natural spaces
     width: float  # the measure
     tracking: float = 0.0  # the width letter-spacing adds
+    demerits: float = 0.0  # of the paragraph up to this line
 
 
 @dataclass
@@ -131,64 +132,71 @@ def breakpoints(items: Sequence[Item], line_width: Callable[[int], float], param
         return j
 
     count_lines = params.looseness_lines is not None or bool(params.no_hyphen_lines)
-
-    def line_key(node: _Node):
-        return (node.position, node.fitness, node.hyphens, node.line if count_lines else 0)
+    tolerance, track_from = params.tolerance, params.track_from
+    track_ligatures = params.ligature_track_demerits != inf
+    no_hyphen, max_hyphens = params.no_hyphen_lines, params.max_hyphens
+    widths: dict[int, float] = {}
 
     start = _Node(-1, 0, 1, 0, 0.0, 0.0)
-    active: dict[tuple, _Node] = {line_key(start): start}
+    active: dict[tuple, _Node] = {(-1, 1, 0, 0): start}
     starts: dict[int, int] = {-1: after_break(-1)}
     for b, it in enumerate(items):
-        if it.kind == GLUE:
+        kind = it.kind
+        if kind == GLUE:
             if not it.breakable or b == 0 or items[b - 1].kind != BOX:
                 continue
-        elif it.kind == PENALTY:
+        elif kind == PENALTY:
             if it.penalty == inf:
                 continue
         else:
             continue
-        if b in forbidden and it.penalty != -inf:
+        forced = kind == PENALTY and it.penalty == -inf
+        if b in forbidden and not forced:
             continue
-        forced = it.kind == PENALTY and it.penalty == -inf
-        extra = it.width if it.kind == PENALTY else 0.0
+        flagged = kind == PENALTY and it.flagged
+        extra = it.width if kind == PENALTY else 0.0
+        if kind == PENALTY and it.penalty >= 0:
+            cost = it.penalty ** 2
+        elif kind == PENALTY and not forced:
+            cost = -it.penalty ** 2
+        else:
+            cost = 0.0
+        swb, syb, szb, stb, slb = sw[b], sy[b], sz[b], st[b], sl[b]
         best: dict[tuple, _Node] = {}
-        for key, a in list(active.items()):
+        gone = []
+        for key, a in active.items():
             s = starts[a.position]
             if s >= b:
                 continue  # an empty line
-            natural = sw[b] - sw[s] + extra
-            width = line_width(a.line)
+            natural = swb - sw[s] + extra
+            width = widths.get(a.line)
+            if width is None:
+                width = widths[a.line] = line_width(a.line)
             tracking = 0.0
             if natural < width:
-                stretch = sy[b] - sy[s]
+                stretch = syb - sy[s]
                 excess = width - natural
-                if (not forced and stretch != inf and excess > params.track_from * stretch
-                        and (sl[b] == sl[s] or params.ligature_track_demerits != inf)):
-                    tracking = min(excess - params.track_from * stretch, st[b] - st[s])
+                if (not forced and stretch != inf and excess > track_from * stretch
+                        and (slb == sl[s] or track_ligatures)):
+                    tracking = min(excess - track_from * stretch, stb - st[s])
                 ratio = (excess - tracking) / stretch if stretch > 0 else inf
             elif natural > width:
-                shrink = sz[b] - sz[s]
+                shrink = szb - sz[s]
                 ratio = (width - natural) / shrink if shrink > 0 else -inf
             else:
                 ratio = 0.0
             if ratio < -1:
-                del active[key]  # every later break makes this line longer still
+                gone.append(key)  # every later break makes this line longer still
                 continue
-            if ratio > params.tolerance:
+            if ratio > tolerance:
                 continue  # (a last line before its fill glue, of infinite stretch, has ratio 0)
-            hyphens = a.hyphens + 1 if (it.kind == PENALTY and it.flagged) else 0
-            if hyphens > params.max_hyphens or (hyphens and a.line in params.no_hyphen_lines):
+            hyphens = a.hyphens + 1 if flagged else 0
+            if hyphens > max_hyphens or (hyphens and a.line in no_hyphen):
                 continue
-            badness = 100.0 * abs(ratio) ** 3 if ratio not in (inf, -inf) else 10000.0
-            if it.kind == PENALTY and it.penalty >= 0:
-                demerits = (params.line_penalty + badness) ** 2 + it.penalty ** 2
-            elif it.kind == PENALTY and it.penalty != -inf:
-                demerits = (params.line_penalty + badness) ** 2 - it.penalty ** 2
-            else:
-                demerits = (params.line_penalty + badness) ** 2
-            previous = items[a.position] if a.position >= 0 else None
-            if previous is not None and previous.kind == PENALTY and previous.flagged:
-                if it.kind == PENALTY and it.flagged:
+            badness = 100.0 * abs(ratio) ** 3 if ratio != inf else 10000.0
+            demerits = (params.line_penalty + badness) ** 2 + cost
+            if a.position >= 0 and items[a.position].kind == PENALTY and items[a.position].flagged:
+                if flagged:
                     demerits += params.double_hyphen_demerits
                 elif forced:
                     demerits += params.final_hyphen_demerits
@@ -196,19 +204,21 @@ def breakpoints(items: Sequence[Item], line_width: Callable[[int], float], param
                 demerits += params.loose_demerits
             if tracking > 0:
                 demerits += params.track_demerits
-                if sl[b] != sl[s]:
+                if slb != sl[s]:
                     demerits += params.ligature_track_demerits
             fitness = _fitness(ratio)
             if abs(fitness - a.fitness) > 1:
                 demerits += params.adj_demerits
-            node = _Node(b, a.line + 1, fitness, hyphens, a.demerits + demerits, ratio, a, tracking)
-            k = line_key(node)
-            if k not in best or node.demerits < best[k].demerits:
-                best[k] = node
+            total = a.demerits + demerits
+            k = (b, fitness, hyphens, a.line + 1 if count_lines else 0)
+            found = best.get(k)
+            if found is None or total < found.demerits:
+                best[k] = _Node(b, a.line + 1, fitness, hyphens, total, ratio, a, tracking)
+        for key in gone:
+            del active[key]
         if forced:
             active.clear()
-        for k, node in best.items():
-            active[k] = node
+        active.update(best)
         if best:
             starts[b] = after_break(b)
         if not active:
@@ -224,7 +234,7 @@ def breakpoints(items: Sequence[Item], line_width: Callable[[int], float], param
         s = starts[node.previous.position]
         extra = items[node.position].width if items[node.position].kind == PENALTY else 0.0
         lines.append(Line(s, node.position, node.ratio, sw[node.position] - sw[s] + extra,
-                          line_width(node.previous.line), node.tracking))
+                          line_width(node.previous.line), node.tracking, node.demerits))
         node = node.previous
     lines.reverse()
     return lines
