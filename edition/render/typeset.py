@@ -26,7 +26,7 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
-from . import STYLES, notesplit, weasyprint70
+from . import STYLES, linebreak, notesplit, weasyprint70
 from .ast import neutral_ast
 from .header import read_header
 from .pandoc import divisions, run_pandoc
@@ -184,6 +184,8 @@ class Typesetter:
         self.timings: dict[str, float] = {}
         self.book: dict = {}  # the neutral AST (ast.py)
         self.units: dict[str, str] = {}  # note id → the id of the unit that calls it
+        self._line_setter: tuple[str, linebreak.LineSetter] | None = None  # the body's HTML, read
+        self.line_plan: linebreak.Plan | None = None
 
     def furniture(self, first_folio: int, first_side: str) -> str:
         """The rules that depend on the book: running title, first folio and side of a part.
@@ -217,7 +219,8 @@ class Typesetter:
         return PartLaid(self.render(html, first_folio, first_side), self.last_part)
 
     def body(self, html: str, body_start: int) -> PartLaid:
-        """Lay out the text; if WeasyPrint put a note on a later page than its call, try again.
+        """Lay out the text, its lines broken total-fit first (`set_lines`); if WeasyPrint put a
+        note on a later page than its call, try again.
 
         WeasyPrint 70 moves a note to the next page rather than break a paragraph against its
         widows/orphans settings (the paragraph at the foot of the page, often not the one that
@@ -226,12 +229,31 @@ class Typesetter:
         freed of widows/orphans control; then `footnote-policy: block`; then its paragraph
         started on a new page. Books whose notes all land right are laid out once.
         """
+        html = self.set_lines(html, body_start)
         doc = self.render(html, body_start)
         self.body_layouts += 1
         html, cut = notesplit.split_notes(html, doc)
         log.debug("notes cut into parts to continue on the next page: %d", cut)
         doc = self.repair_notes(html, body_start, None if cut else doc)
         return PartLaid(doc, self.last_part)
+
+    def set_lines(self, html: str, body_start: int, keep: dict | None = None) -> str:
+        """The body's HTML with its lines broken total-fit (render/linebreak.py), styled as
+        `render` will lay it out; `keep` as `linebreak.LineSetter.html` takes it. The same HTML
+        is read and measured once (the body is laid out again from another folio when the
+        contents grow, and for page make-up)."""
+        from weasyprint import CSS
+
+        with timed(self.timings, "lines"):
+            if self._line_setter is None or self._line_setter[0] != html:
+                rules = [self.furniture(body_start, "right")]
+                sheets = [self.css] + [CSS(string=r, font_config=self.fonts, url_fetcher=self.fetcher) for r in rules]
+                self._line_setter = (html, linebreak.LineSetter(html, sheets, self.fonts, self.fetcher,
+                                                                str(STYLES) + "/"))
+            out, plan = self._line_setter[1].html(keep)
+        log.debug("lines: %s", plan)
+        self.line_plan = plan
+        return out
 
     def repair_notes(self, html: str, body_start: int, doc=None):
         """The layout loop of `body`; `doc`, when given, is the first layout of `html`."""
