@@ -152,10 +152,16 @@ class Measure:
         return self.measure(text, style)[0]
 
     def space(self, style, char: str = " ") -> tuple[float, float]:
-        """(the font's space, the least space the style sets: with its word-spacing)."""
-        least = self.width(f"x{char}x", style) - 2 * self.width("x", style)  # not "xx": it may kern
-        natural = least - (style["word_spacing"] or 0)
-        return natural, least
+        """(the font's space, the least space the style sets: with its word-spacing); kept on
+        the style."""
+        spaces = getattr(style, "_edition_spaces", None)
+        if spaces is None:
+            spaces = style._edition_spaces = {}
+        found = spaces.get(char)
+        if found is None:
+            least = self.width(f"x{char}x", style) - 2 * self.width("x", style)  # not "xx": it may kern
+            found = spaces[char] = (least - (style["word_spacing"] or 0), least)
+        return found
 
 
 def has_ligature(line) -> bool:
@@ -196,19 +202,21 @@ def _positions(dic, word: str) -> tuple[int, ...]:
 
 # --- the paragraph as atoms: characters with their style and source, fixed widths ------------
 
-@dataclass
 class Atom:
-    char: str | None  # None: a fixed width (an inline box's edge, an inline-block)
-    style: object
-    origin: tuple | None  # (element, "text" | "tail", index in that string); None: generated text
-    width: float = 0.0
-    wrap: bool = True  # white-space: normal (not nowrap)
-    name: bool = False  # inside a name
-    node: tuple | None = None  # the text (an element's text or tail, a pseudo-element's) it is in
+    """A character of a block with its style and where it is, or a fixed width."""
 
-    def __post_init__(self):
-        if self.node is None and self.origin is not None:
-            self.node = (id(self.origin[0]), self.origin[1])
+    __slots__ = ("char", "style", "origin", "width", "wrap", "name", "node")
+
+    def __init__(self, char: str | None, style, origin: tuple | None, width: float = 0.0,
+                 wrap: bool = True, name: bool = False, node: tuple | None = None):
+        self.char = char  # None: a fixed width (an inline box's edge, an inline-block)
+        self.style = style
+        self.origin = origin  # (element, "text" | "tail", index in that string); None: generated text
+        self.width = width
+        self.wrap = wrap  # white-space: normal (not nowrap)
+        self.name = name  # inside a name
+        #: the text it is in (an element's text or tail, a pseudo-element's): a box of its own
+        self.node = node if node is not None or origin is None else (id(origin[0]), origin[1])
 
 
 def _length(value, base: float) -> float:
@@ -249,15 +257,18 @@ class Reader:
         ws = style["white_space"]
         if ws not in ("normal", "nowrap") or style["text_transform"] != "none":
             raise Unreadable(f"white-space {ws}, text-transform {style['text_transform']}")
+        wrap, node, append = ws == "normal", (id(element), where), self.atoms.append
+        space_before = self.space_before
         for i, c in enumerate(raw):
             if c in SPACES:
-                if self.space_before:
+                if space_before:
                     continue
-                self.atoms.append(Atom(" ", style, (element, where, i), wrap=ws == "normal", name=name))
-                self.space_before = True
+                append(Atom(" ", style, (element, where, i), 0.0, wrap, name, node))
+                space_before = True
             else:
-                self.atoms.append(Atom(c, style, (element, where, i), wrap=ws == "normal", name=name))
-                self.space_before = False
+                append(Atom(c, style, (element, where, i), 0.0, wrap, name, node))
+                space_before = False
+        self.space_before = space_before
 
     def generated(self, element, which: str, name: bool) -> None:
         found = self.pseudo.get((element, which))
