@@ -397,7 +397,8 @@ def test_literal_text_prints_as_written(sample_book):
 
 def test_print_file_has_bleed_trim_and_crop_marks(long_book):
     with pikepdf.open(io.BytesIO(long_book["print"])) as pdf:
-        assert len(pdf.pages) == len(pypdf.PdfReader(io.BytesIO(long_book["pdf"])).pages)
+        reading = len(pypdf.PdfReader(io.BytesIO(long_book["pdf"])).pages)
+        assert reading <= len(pdf.pages) < reading + 4  # blanks to a multiple of 4 (issue 14 point 8)
         for page in pdf.pages:
             media = [float(v) for v in page.MediaBox]
             trim = [float(v) for v in page.TrimBox]
@@ -722,17 +723,40 @@ def typography(pdf_bytes: bytes, tmp_path: Path) -> dict:
 
 @pytest.mark.slow  # the seed's four PDFs
 def test_seed_composition_measured(seed_book, tmp_path):
-    """The seed measured as a production editor does: what this edition reaches (42 % loose lines,
-    21 very loose, six short pages and 1 pt of leading spread before issue 14). Short pages: 9 —
-    worse than the 6 before, because notes stay whole with their calls (a note's part left free to
-    move strayed pages away from its call); issue 14's page make-up is still open."""
+    """The seed measured as a production editor does: what this edition reaches. Before issue 14:
+    42 % loose lines, 21 very loose, six short pages and 1 pt of leading spread; with WeasyPrint's
+    first-fit breaks and word spaces allowed to shrink, 22 % loose, 12 very loose, nine short pages.
+    Lines broken total-fit (render/linebreak.py): 1.7 % loose (the issue asks 2 % at most), none
+    very loose, two hyphenated line ends in a row at most, six short pages (issue 14's page
+    make-up is still open: notes that cannot continue overleaf)."""
     summary = typography(seed_book["pdf"], tmp_path)
     assert summary["text_pages"] >= 20
     assert summary["leading_spread_pt"] <= 0.3, summary
-    assert summary["loose_pct"] <= 25, summary
-    assert summary["very_loose"] <= 15, summary
-    assert summary["max_consecutive_hyphens"] <= 3, summary
-    assert len(summary["short_pages"]) <= 9, summary
+    assert summary["loose_pct"] <= 2.0, summary
+    assert summary["very_loose"] == 0, summary
+    assert summary["max_consecutive_hyphens"] <= 2, summary
+    assert len(summary["short_pages"]) <= 6, summary
+
+
+def test_no_word_broken_at_the_foot_of_a_recto(seed_book):
+    """Issue 14 point 1: the reader never turns a recto in the middle of a word. The last line of
+    text above the notes of every odd page (text and quotations; not notes, folio, running head)
+    does not end with a hyphen after a letter."""
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(seed_book["pdf"])) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            if number % 2 == 0:
+                continue
+            lines: dict[float, list] = {}
+            for c in page.chars:
+                if c["size"] >= 8.9:
+                    lines.setdefault(round(c["bottom"]), []).append(c)
+            if not lines:
+                continue
+            last = sorted(lines[max(lines)], key=lambda c: c["x0"])
+            text = "".join(c["text"] for c in last).rstrip()
+            assert not re.search(r"\w[-\u2010\u00ad]$", text), (number, text)
 
 
 def long_note_tei(words: int = 1500) -> tuple[bytes, list[str]]:

@@ -74,6 +74,40 @@ def test_notes_stay_with_their_calls(note_class, last_lines, expected):
     assert note_pages(note_class, last_lines) == expected
 
 
+def test_chosen_breaks_justified_last_line_natural():
+    """A newline in a `lines-set` block (a break render/linebreak.py chose) ends a justified line,
+    letter-spaced where its spaces would be loose and it has no ligature; the block's last line
+    keeps the font's own spaces (its word-spacing given back); a newline elsewhere ends a ragged
+    line, as CSS has it."""
+    from weasyprint.formatting_structure.boxes import LineBox, TextBox
+
+    assert weasyprint70.justify_chosen_breaks() is True
+    css = ("p { width: 290px; font: 16px serif; text-align: justify; word-spacing: -0.05em; "
+           "white-space: pre-line; margin: 0 }")
+    html = ('<p class="lines-set">Lorem ipsum dolor sit\namet consectetur adipiscing elit do\nsed do eiusmod.</p>'
+            '<p>Lorem ipsum dolor sit\namet.</p>')
+    with weasyprint70.layout_scope():
+        doc = HTML(string=html).render(stylesheets=[CSS(string=css)])
+    lines = [b for b in weasyprint70.page_box(doc.pages[0]).descendants() if isinstance(b, LineBox)]
+    widths = [round(line.width, 2) for line in lines]
+    assert widths[0] == widths[1] == 290  # justified, the first letter-spaced too (few words)
+    first = [t for t in lines[0].descendants() if isinstance(t, TextBox)][0]
+    assert first.style["letter_spacing"] not in (0, "normal")
+    second = [t for t in lines[1].descendants() if isinstance(t, TextBox)][0]
+    assert second.style["letter_spacing"] == "normal"  # spaces enough
+    last = [t for t in lines[2].descendants() if isinstance(t, TextBox)][0]
+    assert widths[2] < 290 and last.justification_spacing == pytest.approx(0.8)  # 0.05em back
+    assert len(lines) == 5 and widths[3] < 290  # not set here: a newline ends a ragged line
+
+
+def test_a_different_text_align_is_refused(monkeypatch):
+    from weasyprint.layout import inline
+
+    monkeypatch.setattr(inline, "text_align", inline.justify_line)
+    with pytest.raises(RuntimeError, match="justify_chosen_breaks was written for"):
+        weasyprint70.justify_chosen_breaks.__wrapped__()
+
+
 def test_a_different_line_layout_is_refused(monkeypatch):
     """The copy is installed only over the function it was copied from."""
     monkeypatch.setattr(block, "_linebox_layout", block._break_line)

@@ -25,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
-from . import STYLES, fonts, notesplit, weasyprint70
+from . import STYLES, fonts, linebreak, makeup, notesplit, weasyprint70
 from .ast import neutral_ast
 from .header import BookInfo, read_header
 from .pandoc import divisions, run_pandoc
@@ -170,6 +170,8 @@ class Typesetter:
         self.timings: dict[str, float] = {}
         self.book: dict = {}  # the neutral AST (ast.py)
         self.units: dict[str, str] = {}  # note id → the id of the unit that calls it
+        self._line_setter: tuple[str, linebreak.LineSetter] | None = None  # the body's HTML, read
+        self.line_plan: linebreak.Plan | None = None
 
     def furniture(self, first_folio: int, first_side: str) -> str:
         """The rules that depend on the book: running title, first folio and side of a part.
@@ -203,7 +205,8 @@ class Typesetter:
         return PartLaid(self.render(html, first_folio, first_side), self.last_part)
 
     def body(self, html: str, body_start: int) -> PartLaid:
-        """Lay out the text; if WeasyPrint put a note on a later page than its call, try again.
+        """Lay out the text, its lines broken total-fit first (`set_lines`) and its pages made up
+        (`make_up`); if WeasyPrint put a note on a later page than its call, try again.
 
         WeasyPrint 70 moves a note to the next page rather than break a paragraph against its
         widows/orphans settings (the paragraph at the foot of the page, often not the one that
@@ -212,12 +215,61 @@ class Typesetter:
         freed of widows/orphans control; then `footnote-policy: block`; then its paragraph
         started on a new page. Books whose notes all land right are laid out once.
         """
+        source = html
+        html = self.set_lines(source, body_start)
         doc = self.render(html, body_start)
         self.body_layouts += 1
+        html, doc = self.make_up(source, body_start, html, doc)
         html, cut = notesplit.split_notes(html, doc)
         log.debug("notes cut into parts to continue on the next page: %d", cut)
         doc = self.repair_notes(html, body_start, None if cut else doc)
         return PartLaid(doc, self.last_part)
+
+    def set_lines(self, html: str, body_start: int, keep: dict | None = None) -> str:
+        """The body's HTML with its lines broken total-fit (render/linebreak.py), styled as
+        `render` will lay it out; `keep` as `linebreak.LineSetter.html` takes it. The same HTML
+        is read and measured once (the body is laid out again from another folio when the
+        contents grow, and for page make-up)."""
+        from weasyprint import CSS
+
+        with timed(self.timings, "lines"):
+            if self._line_setter is None or self._line_setter[0] != html:
+                rules = [self.furniture(body_start, "right")]
+                sheets = [self.css] + [CSS(string=r, font_config=self.fonts, url_fetcher=self.fetcher) for r in rules]
+                self._line_setter = (html, linebreak.LineSetter(html, sheets, self.fonts, self.fetcher,
+                                                                str(STYLES) + "/"))
+            out, plan = self._line_setter[1].html(keep)
+        log.debug("lines: %s", plan)
+        self.line_plan = plan
+        return out
+
+    def make_up(self, source: str, body_start: int, html: str, doc):
+        """Set the lines of some paragraphs again and lay the body out once more, when the first
+        layout broke a word at the foot of a recto, or left a page short because what came next
+        (a line with its note) did not fit: those paragraphs set with as many lines and no hyphen
+        there; on a short page, the cheapest paragraphs and notes wholly on it that can run a line
+        long without a loose line more do, which moves nothing to another page (render/makeup.py).
+        The new layout is kept unless it has more short pages (with a recto's foot to mend, the
+        one that mends only that is tried next). Returns the HTML and the layout kept."""
+        plan = self.line_plan
+        feet = makeup.recto_feet(doc, body_start)
+        fill = makeup.fill_pages(doc, self._line_setter[1].longer)
+        if not feet and not fill:
+            return html, doc
+        short = makeup.short_pages(doc)
+        keep = {key: (plan.counts.get(key), lines) for key, (_, lines) in feet.items()}
+        for key, more in fill.items():
+            keep[key] = (plan.counts[key] + more, keep.get(key, (None, frozenset()))[1])
+        log.debug("make-up: hyphens at the foot of a recto %s; pages short %s, paragraphs run long %d",
+                  sorted(feet.values()), short, len(fill))
+        tried = [keep] if not feet or not fill else [keep, {k: (plan.counts.get(k), v) for k, (_, v) in feet.items()}]
+        for attempt in tried:
+            new_html = self.set_lines(source, body_start, attempt)
+            new_doc = self.render(new_html, body_start)
+            self.body_layouts += 1
+            if len(makeup.short_pages(new_doc)) <= len(short):
+                return new_html, new_doc
+        return (new_html, new_doc) if feet else (html, doc)
 
     def repair_notes(self, html: str, body_start: int, doc=None):
         """The layout loop of `body`; `doc`, when given, is the first layout of `html`."""

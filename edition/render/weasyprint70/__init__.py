@@ -3,8 +3,8 @@
 
 The print edition relies on things WeasyPrint keeps private: the box tree of a laid-out page, a
 Document made from pages with bleed, and fixes to the engines applied once per process by
-`apply()` (notes kept with their calls, tagged PDFs written in linear time, a structure tree a
-PDF/UA-1 checker accepts). Each fix replaces one
+`apply()` (notes kept with their calls, lines broken before layout justified as inner lines
+(justify.py), tagged PDFs written in linear time, a structure tree a PDF/UA-1 checker accepts). Each fix replaces one
 thing, checks first that it replaces what it expects (else refuses, with the reason), and says
 why. `layout_scope()` is what a layout or a write runs in: the garbage collector tuned for it and
 put back afterwards, and WeasyPrint's warnings (a mistake in print.css, say) reported through the
@@ -44,6 +44,7 @@ check_version(weasyprint.__version__)
 
 from weasyprint.layout import block  # noqa: E402  (only once the version is known to be 70)
 
+from .justify import justify_chosen_breaks  # noqa: E402
 from .linebox import _linebox_layout  # noqa: E402
 
 MM = 96 / 25.4  # CSS px per mm: the unit of WeasyPrint's boxes, which pdf.py and notesplit.py move
@@ -52,6 +53,7 @@ MM = 96 / 25.4  # CSS px per mm: the unit of WeasyPrint's boxes, which pdf.py an
 def apply() -> None:
     """Every fix, once per process (`layout_scope` applies them too)."""
     keep_notes_with_calls()
+    justify_chosen_breaks()
     page_references_once()
     one_annotation_per_link()
     furniture_as_artifacts()
