@@ -38,6 +38,7 @@ STAGES = (
     ("ast", "AST (TEI → Pandoc, print)"),
     ("html", "HTML (pandoc, 3 parts)"),
     ("front", "PDF layout: front matter"),
+    ("lines", "PDF layout: lines set total-fit"),
     ("body", "PDF layout: body"),
     ("numbers", "PDF layout: paragraph numbers"),
     ("back", "PDF layout: back matter"),

@@ -41,3 +41,21 @@ def test_serial_forks_nothing_and_ends_with_its_block():
             assert not can_fork()
         assert not can_fork()
     assert can_fork() == before
+
+
+def test_a_stage_timed_inside_another_counts_once(monkeypatch):
+    """The body's layout sets its lines: `lines` has those seconds, `body` the rest, so that the
+    stages add up to the time they cover (a clock that the test moves, not a real one)."""
+    from edition import timing
+
+    now = [0.0]
+    monkeypatch.setattr(timing.time, "perf_counter", lambda: now[0])
+    times: dict[str, float] = {}
+    with timing.timed(times, "body"):
+        now[0] += 2
+        with timing.timed(times, "lines"):
+            now[0] += 3
+        now[0] += 1
+    with timing.timed(times, "body"):  # laid out again: added
+        now[0] += 4
+    assert times == {"lines": 3, "body": 7}

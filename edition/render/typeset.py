@@ -264,12 +264,27 @@ class Typesetter:
                   sorted(feet.values()), short, len(fill))
         tried = [keep] if not feet or not fill else [keep, {k: (plan.counts.get(k), v) for k, (_, v) in feet.items()}]
         for attempt in tried:
-            new_html = self.set_lines(source, body_start, attempt)
-            new_doc = self.render(new_html, body_start)
-            self.body_layouts += 1
+            new_html, new_doc = self.set_and_lay_out(source, body_start, attempt)
+            for _ in range(MAX_FOOT_MENDS):  # the lines that moved broke a word at another recto's foot
+                again = makeup.recto_feet(new_doc, body_start)
+                for key, (count, lines) in again.items():  # keep that line whole too
+                    kept_count, kept_lines = attempt.get(key, (count, frozenset()))
+                    attempt[key] = (kept_count, kept_lines | lines)
+                mended = self.set_lines(source, body_start, attempt) if again else new_html
+                if mended == new_html:  # nothing to mend, or no setting of its paragraph mends it
+                    break
+                new_html, new_doc = mended, self.render(mended, body_start)
+                self.body_layouts += 1
             if len(makeup.short_pages(new_doc)) <= len(short):
                 return new_html, new_doc
         return (new_html, new_doc) if feet else (html, doc)
+
+    def set_and_lay_out(self, source: str, body_start: int, keep: dict) -> tuple[str, object]:
+        """The body's lines set again with `keep` (`set_lines`), and laid out."""
+        html = self.set_lines(source, body_start, keep)
+        doc = self.render(html, body_start)
+        self.body_layouts += 1
+        return html, doc
 
     def repair_notes(self, html: str, body_start: int, doc=None):
         """The layout loop of `body`; `doc`, when given, is the first layout of `html`."""
@@ -376,6 +391,8 @@ def first_recto_after(pages: int) -> int:
 
 
 MAX_BODY_LAYOUTS = 6
+#: how many times the page make-up mends a word broken anew at a recto's foot by what it moved
+MAX_FOOT_MENDS = 3
 log = logging.getLogger("edition.pdf")
 
 #: what is tried, in turn, for a note that WeasyPrint put on a later page than its call
