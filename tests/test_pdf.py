@@ -739,6 +739,7 @@ def test_seed_composition_measured(seed_book, tmp_path):
     assert len(summary["short_pages"]) <= 9, summary
 
 
+@pytest.mark.slow  # the seed's four PDFs
 def test_no_word_broken_at_the_foot_of_a_recto_but_one(seed_book):
     """Issue 14 point 1: the reader should never turn a recto in the middle of a word. The last
     line of text above the notes of every odd page (text and quotations; not notes, folio, running
