@@ -16,14 +16,19 @@ from edition.render.ast import neutral_ast
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+def body_html(fixture: str) -> tuple[typeset.Typesetter, str]:
+    """A fixture's Typesetter and its body's HTML, as the layout is given it."""
+    root = etree.fromstring((FIXTURES / fixture).read_bytes())
+    setter = typeset.Typesetter(root)
+    setter.book = neutral_ast(root)
+    return setter, setter.print_html("text")
+
+
 @pytest.fixture(scope="module")
 def laid():
     """long-sample's body: its HTML, the same with its lines set, and the layout of that."""
-    root = etree.fromstring((FIXTURES / "long-sample.tei.xml").read_bytes())
-    setter = typeset.Typesetter(root)
+    setter, html = body_html("long-sample.tei.xml")
     with weasyprint70.layout_scope():
-        setter.book = neutral_ast(root)
-        html = setter.print_html("text")
         set_html = setter.set_lines(html, 7)
         doc = setter.render(set_html, 7)
     return {"html": html, "set": set_html, "doc": doc, "plan": setter.line_plan}
@@ -135,13 +140,10 @@ def test_a_name_or_capitals_break_as_a_typesetter_would(laid):
 
 def test_a_block_it_cannot_read_is_left_to_weasyprint():
     """A paragraph with a line break of its own is not set; the others are."""
-    root = etree.fromstring((FIXTURES / "print-sample.tei.xml").read_bytes())
-    setter = typeset.Typesetter(root)
+    setter, html = body_html("print-sample.tei.xml")
+    first = html.index("<p>", html.index('<div id="p1"'))
+    html = html[:first] + "<p>One line<br>and another, set by WeasyPrint.</p>" + html[first:]
     with weasyprint70.layout_scope():
-        setter.book = neutral_ast(root)
-        html = setter.print_html("text")
-        first = html.index("<p>", html.index('<div id="p1"'))
-        html = html[:first] + "<p>One line<br>and another, set by WeasyPrint.</p>" + html[first:]
         out = setter.set_lines(html, 7)
     assert "<p>One line<br>and another, set by WeasyPrint.</p>" in out
     assert setter.line_plan.left >= 1 and setter.line_plan.blocks >= 1
