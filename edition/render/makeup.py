@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .linebreak import HYPHENS, SET_CLASS, classes_of, block_key
+from .linebreak import HYPHENS, SET_CLASS, block_key
+from .linemeasure import classes_of
 
 
 def unchosen_breaks(document) -> list[str]:
