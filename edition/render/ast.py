@@ -28,7 +28,6 @@ emendation), the `xml:id` of each `listBibl/bibl`, and `contents`, `textual-note
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from typing import Callable
 
@@ -116,7 +115,6 @@ class Book(Inlines, Matter):
             "description": {"t": "MetaString", "c": typography.normalise(
                 f"{h.title}. {h.edition}".strip(". ") + (f", edited by {' and '.join(h.editors)}" if h.editors else ""),
                 lang=self.lang)},
-            "identifier": {"t": "MetaString", "c": f"urn:edition:{re.sub(r'[^a-z0-9]+', '-', h.title.lower()).strip('-')}"},
         }
         if sub:
             meta["subtitle"] = inl(sub)
