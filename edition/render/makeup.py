@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .galley import text_lines
 from .linebreak import HYPHENS, SET_CLASS, block_key
 from .linemeasure import classes_of
 
@@ -114,7 +115,7 @@ def _pages(document) -> list[PageLines]:
                 area = child
                 notes = [n for n in child.children if n.element is not None]
             elif not isinstance(child, boxes.MarginBox):
-                lines += [b for b in child.descendants() if isinstance(b, boxes.LineBox)]
+                lines += [line for line, _ in text_lines(child)]  # not a margin number's
         bottom = tree.content_box_y() + tree.height
         overhead = 0.0
         if area is not None:
@@ -184,3 +185,4 @@ def _line_boxes(box) -> list:
     from weasyprint.formatting_structure import boxes
 
     return [b for b in box.descendants() if isinstance(b, boxes.LineBox)]
+
