@@ -163,9 +163,12 @@ def note_parts(fragment: str, lines: list[str]) -> list[str] | None:
         log.debug("note %s: its lines do not spell its text; left whole", element.get("id"))
         return None
     cuts = part_cuts(ends)
-    if not cuts:
-        return None
-    bounds = [0] + cuts + [len(text)]
+    return _parts(element, [0] + cuts + [len(text)]) if cuts else None
+
+
+def _parts(element, bounds: list[int]) -> list[str]:
+    """The note `element` as parts between the text offsets `bounds`: the first keeps its id and
+    call, each further one is a continuation with its mark."""
     ident, n = element.get("id"), element.get("data-n", "")
     parts = []
     for k, (a, b) in enumerate(zip(bounds, bounds[1:])):
@@ -226,6 +229,103 @@ def split_notes(html: str, document, min_lines: int = LONG_NOTE_LINES) -> tuple[
             html = html[:span[0]] + "".join(parts) + html[span[1]:]
             cut += 1
     return html, cut
+
+
+def cut_notes(html: str, document, galley, cuts: list) -> str:
+    """The body HTML with notes cut in two as `galley.make_up` planned them (`galley.Cut`): the
+    first `cut.lines` lines of each stay at its call, the rest is anchored at the start of the
+    first line of the next page that can hold it (a footnote of no call there: WeasyPrint sets it
+    first among that page's notes). A cut that cannot be made (a note whose lines do not spell its
+    text, a line to anchor at that cannot be found) is left out: its note stays whole."""
+    from weasyprint import HTML
+
+    from .galley import anchor_line
+    from .linebreak import block_key, serialise
+
+    laid = note_lines(document)
+    root = HTML(string=html).etree_element
+    parents = {child: parent for parent in root.iter() for child in parent}
+    ids = {el.get("id"): el for el in root.iter() if el.get("id")}
+    blocks = {(el.tag, block_key(el)): el for el in reversed(list(root.iter()))}  # the first of a text
+    found = []  # found first, then changed: a cut changes the text its block is found by
+    for cut in cuts:
+        anchor = anchor_line(galley.lines, cut.anchor)
+        pieces = _two_parts(html, cut.note, laid.get(cut.note), cut.lines)
+        if anchor is None or pieces is None or cut.note not in ids:
+            continue
+        line = galley.lines[anchor]
+        block = blocks.get((line.element.tag, block_key(line.element)))
+        if block is not None:
+            found.append((ids[cut.note], block, line.index, pieces))
+    parts: dict[str, str] = {}
+    for note, block, index, pieces in found:
+        first, rest = f"\ue000{len(parts)}\ue001", f"\ue000{len(parts) + 1}\ue001"
+        if _mark_line(block, index, rest):
+            _replace(note, parents[note], first)
+            parts[first], parts[rest] = pieces
+    out = serialise(root)
+    return re.sub("\ue000\\d+\ue001", lambda m: parts[m.group(0)], out)
+
+
+def _two_parts(html: str, ident: str, lines: list[str] | None, keep: int) -> tuple[str, str] | None:
+    """A note's HTML as two parts, cut after its `keep`-th line (or an earlier one: never after a
+    hyphenated line end)."""
+    span = outer_span(html, ident)
+    if span is None or not lines:
+        return None
+    element = lxml_html.fragment_fromstring(html[span[0]:span[1]])
+    text = "".join(element.itertext())
+    ends = cut_offsets(text, lines)
+    while ends is not None and keep >= 1 and ends[keep - 1] is None:
+        keep -= 1
+    if ends is None or keep < 1:
+        return None
+    first, rest = _parts(element, [0, ends[keep - 1], len(text)])
+    return first, rest
+
+
+def _mark_line(block, line: int, mark: str) -> bool:
+    """Put `mark` at the start of the block's line `line` (0-based): after its `line`-th newline,
+    not counting those inside its notes. False when the block has fewer lines."""
+    if line == 0:
+        block.text = mark + (block.text or "")
+        return True
+    seen = 0
+
+    def place(text: str | None) -> tuple[str | None, bool]:
+        nonlocal seen
+        for i, char in enumerate(text or ""):
+            if char == "\n":
+                seen += 1
+                if seen == line:
+                    return text[:i + 1] + mark + text[i + 1:], True
+        return text, False
+
+    def walk(node) -> bool:
+        node.text, done = place(node.text)
+        if done:
+            return True
+        for child in node:
+            if "footnote" not in (child.get("class") or "").split() and walk(child):
+                return True
+            child.tail, done = place(child.tail)
+            if done:
+                return True
+        return False
+
+    return walk(block)
+
+
+def _replace(node, parent, mark: str) -> None:
+    """Put `mark` where `node` stands in its parent, and take the node out (its tail stays)."""
+    at = list(parent).index(node)
+    text = mark + (node.tail or "")
+    if at:
+        previous = parent[at - 1]
+        previous.tail = (previous.tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+    parent.remove(node)
 
 
 # --- after layout: mark a continuation that opens a page's notes ------------------------------

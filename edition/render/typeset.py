@@ -25,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
-from . import STYLES, fonts, linebreak, makeup, notesplit, weasyprint70
+from . import STYLES, fonts, galley, linebreak, makeup, notesplit, weasyprint70
 from .ast import neutral_ast
 from .header import BookInfo, read_header
 from .pandoc import divisions, run_pandoc
@@ -220,6 +220,7 @@ class Typesetter:
         doc = self.render(html, body_start)
         self.body_layouts += 1
         html, doc = self.make_up(source, body_start, html, doc)
+        html, doc = self.cut_notes(html, body_start, doc)
         html, cut = notesplit.split_notes(html, doc)
         log.debug("notes cut into parts to continue on the next page: %d", cut)
         doc = self.repair_notes(html, body_start, None if cut else doc)
@@ -284,6 +285,34 @@ class Typesetter:
         html = self.set_lines(source, body_start, keep)
         doc = self.render(html, body_start)
         self.body_layouts += 1
+        return html, doc
+
+    def cut_notes(self, html: str, body_start: int, doc) -> tuple[str, object]:
+        """Fill the pages that stop short because the next line's note does not fit: the body's
+        pages are made up again on paper (render/galley.py), each such note cut in two there,
+        and the body laid out once with every cut. The new layout is kept when each cut note
+        starts on its call's page and goes on at the head of the next page's notes, and fewer
+        pages are short; else the cuts before the first that went wrong are tried alone, once.
+        Returns the HTML and the layout kept."""
+        measured = galley.measure(doc)
+        if not galley.check(measured):  # the pages on paper are not WeasyPrint's: plan nothing
+            log.debug("page make-up: the galley does not break as the layout did; no note cut")
+            return html, doc
+        cuts = galley.make_up(measured)[1]
+        short = len(makeup.short_pages(doc))
+        while cuts:
+            new_html = notesplit.cut_notes(html, doc, measured, cuts)
+            new_doc = self.render(new_html, body_start)
+            self.body_layouts += 1
+            pages = anchor_folios(new_doc, 0)
+            placed = [pages.get(f"{c.note}-call") == pages.get(c.note) and
+                      pages.get(f"{c.note}-part2") == pages.get(c.note, -2) + 1 for c in cuts]
+            new_short = len(makeup.short_pages(new_doc))
+            log.debug("page make-up: notes cut %s, placed %s; pages short %d, were %d",
+                      [(c.note, c.lines) for c in cuts], placed, new_short, short)
+            if all(placed) and new_short < short:
+                return new_html, new_doc
+            cuts = cuts[:placed.index(False)] if not all(placed) else []
         return html, doc
 
     def repair_notes(self, html: str, body_start: int, doc=None):
