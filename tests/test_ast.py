@@ -235,6 +235,53 @@ def test_epub_marks_epigraph_and_letters_for_reading_systems(neutral):
         "      Div.opener"]
 
 
+#: a letter that is a section's whole text (an essay in letter form: its heading, the letter, and
+#: where the author's note stood), a letter quoted between the author's paragraphs, and one quoted
+#: with its source after it
+LETTER_FORMS = """
+<div type="section" xml:id="s1"><head>FEDERALIST No. 9</head>
+<floatingText type="letter" n="1" xml:id="p1"><body><opener><dateline>For the Independent Journal.</dateline>
+<byline>HAMILTON</byline><salute>To the People of the State of New York:</salute></opener>
+<p>A FIRM Union will be of the utmost moment.</p><p>From the disorders of those republics.</p>
+<closer><signed>PUBLIUS</signed></closer></body></floatingText>
+<anchor type="note-source" corresp="#fn1"/></div>
+<div type="section" xml:id="s2"><head>The quarrel</head>
+<p n="2" xml:id="p2">Kamenev wrote to Stalin:</p>
+<floatingText type="letter" n="3" xml:id="p3"><body><opener><salute>Joseph,</salute></opener>
+<p>I am sorry for what I said.</p><closer><signed>L. Kamenev</signed></closer></body></floatingText>
+<p n="4" xml:id="p4">Stalin answered at once.</p></div>
+<div type="section" xml:id="s3"><head>A document</head>
+<floatingText type="letter" n="5" xml:id="p5"><body><opener><salute>Comrade Kamenev!</salute></opener>
+<p>I received your note.</p></body></floatingText><bibl>Izvestiya, 1989.</bibl></div>"""
+
+
+def test_a_letter_that_is_the_text_is_marked_so_a_quoted_letter_is_not():
+    """A section whose text is one letter (nothing of it outside the letter but its heading) is
+    the text itself, which the editions set as the body (`text-letter`); a letter between the
+    author's paragraphs, or with its source line, is quoted, set as a quotation. The EPUB quotes
+    the quoted ones only (a blockquote), and both keep the letter's semantics."""
+    blocks = text_blocks(neutral_ast(tei(LETTER_FORMS)))
+    assert block(blocks, "letters-1").splitlines()[:3] == [
+        "Div#letters-1.letters.text-letter", "  Div#p1.letter n=1", "    Div.opener"]
+    assert block(blocks, "letters-2").splitlines()[0] == "Div#letters-2.letters"
+    assert block(blocks, "letters-3").splitlines()[0] == "Div#letters-3.letters"
+    epub = for_epub(neutral_ast(tei(LETTER_FORMS)))["blocks"]
+    assert block(epub, "letters-1").splitlines()[:2] == [
+        "Div#letters-1.letters.text-letter", "  Div#p1.letter n=1 epub:type=z3998:letter"]
+    assert block(epub, "letters-2").splitlines()[:2] == ["Div#letters-2.letters", "  BlockQuote"]
+    assert block(epub, "letters-3").splitlines()[:2] == ["Div#letters-3.letters", "  BlockQuote"]
+
+
+def test_a_text_written_as_one_letter_is_the_text():
+    """A whole text (no sections) that is a letter: a dedication, an open letter."""
+    letter = ('<floatingText type="letter" n="1" xml:id="p1"><body><opener><salute>Sir,</salute></opener>'
+              '<p>Having read with great pleasure a pamphlet.</p></body></floatingText>')
+    assert block(text_blocks(neutral_ast(tei(letter))), "letters-1").splitlines()[0] == \
+        "Div#letters-1.letters.text-letter"
+    quoted = '<p n="1" xml:id="p1">He wrote:</p>' + letter.replace('n="1" xml:id="p1"', 'n="2" xml:id="p2"')
+    assert block(text_blocks(neutral_ast(tei(quoted))), "letters-1").splitlines()[0] == "Div#letters-1.letters"
+
+
 def test_index_locators_are_mentions_in_the_neutral_book(neutral):
     assert entry(division(neutral, "back"), "Plain: [#ix-lenin") == (
         "Plain: [#ix-lenin.index-term: Lenin, Vladimir Ilyich] [.dates: (1870–1924)], [.locators: <#lenin-1 .mention para=1: >"

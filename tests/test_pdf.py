@@ -888,3 +888,32 @@ def test_a_word_far_longer_than_the_measure_stays_on_the_page(tmp_path):
         chars = [(c, page.width) for page in pdf.pages for c in page.chars]
     assert sum(c["text"] in "xyz" for c, _ in chars) >= len(word)
     assert all(0 <= c["x0"] and c["x1"] <= width for c, width in chars)
+
+
+def test_a_letter_that_is_the_text_is_set_as_the_body():
+    """A section written as a letter (an essay in letter form, test_ast's LETTER_FORMS) is the body
+    of the book: its paragraphs at the body's size on the full measure, the first flush after the
+    salutation as after a heading, the next indented as body paragraphs are; a letter quoted
+    between the author's paragraphs stays a quotation, inset and smaller (before: every letter was
+    set as a quotation, so Federalist No. 9 was printed in 9 pt, inset, from its heading on)."""
+    import pdfplumber
+
+    from test_ast import LETTER_FORMS, tei
+
+    data = pdfmod.render_pdfs(tei(LETTER_FORMS), b"", {"pdf"})["pdf"]
+    starts: dict[str, tuple[float, float]] = {}  # a line's first words → its left edge and size
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            for line in page.extract_text_lines(return_chars=True):
+                chars = [c for c in line["chars"] if c["text"].strip()]
+                starts[line["text"]] = (round(chars[0]["x0"], 1), round(chars[0]["size"], 1))
+
+    def start(words: str) -> tuple[float, float]:
+        return next(v for k, v in starts.items() if k.startswith(words))
+
+    flush, size = start("Kamenev wrote")  # a body paragraph after a heading
+    indented = start("Stalin answered")[0]  # and one after a quoted letter
+    assert start("A FIRM Union") == (flush, size) and start("From the disorders") == (indented, size)
+    assert start("To the People") == (flush, size)
+    quoted, quoted_size = start("I am sorry")
+    assert quoted > flush + 10 and quoted_size < size

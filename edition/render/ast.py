@@ -18,7 +18,9 @@ What the targets set differently is left neutral, marked by a class:
 - a locator (index, textual notes): a `locators`/`locator` span of `mention` links, one per
   mention, each to the mention's anchor with its paragraph (`para`) and note (`note`);
 - a contents entry's page: a `page` span with the section's id (`ref`);
-- the imprint's `furniture` and `numbers-note` divisions, empty.
+- the imprint's `furniture` and `numbers-note` divisions, empty;
+- letters: `letters` (a letter and its source line) quoted in the text, `letters text-letter` when
+  they are the text (a division, or the whole text, written as letters: `written_as_letters`).
 
 Anchors that both targets share: `pN` (paragraph-level unit N), a section's id, `nN` (editorial
 note), `<ref>-<k>` (the k-th mention of register entry `ref`, e.g. `lenin-3`), `corr-K` (the K-th
@@ -47,6 +49,13 @@ SHORT_VERSE = 8
 #: the paragraph-level units, numbered by @n (an editorial note's @n is not a unit's)
 UNITS = ("p", "cit", "item", "lg", "floatingText")
 
+#: the class of the letters a division (or the whole text) is written as: the text itself, set as
+#: the body is, not as a letter quoted in it
+TEXT_LETTER = "text-letter"
+#: what a division written as letters may hold besides them: what goes with its heading, the
+#: letters' own postscript, and what stands between blocks without being text
+BESIDE_LETTERS = ("head", "byline", "epigraph", "postscript", "anchor", "note")
+
 
 def first_unit_number(div: etree._Element) -> str | None:
     """The @n of a section's first paragraph-level unit: the number a mention in its heading is
@@ -57,8 +66,13 @@ def first_unit_number(div: etree._Element) -> str | None:
     return None
 
 
-
-
+def written_as_letters(kids: list[etree._Element]) -> bool:
+    """Whether the blocks of a division (or of the body) are letters and nothing else of the text:
+    an essay, a dedication, a chapter written in letter form, whose letters are the text itself.
+    A letter with its source after it (a `bibl`) is quoted, and so is one standing between the
+    author's paragraphs or in a `cit`: none of these is."""
+    names = [local(k) for k in kids]
+    return "floatingText" in names and all(n == "floatingText" or n in BESIDE_LETTERS for n in names)
 
 
 class Book(Inlines, Matter):
@@ -153,8 +167,7 @@ class Book(Inlines, Matter):
                 for el in sorted(kids, key=lambda el: el.get("type") != "preface"):
                     blocks += self.preface(el) if el.get("type") == "preface" else self.block(el)
             elif local(part) == "body":
-                for el in self.children(part):
-                    blocks += self.block(el)
+                blocks += self.blocks_of(self.children(part))
             elif local(part) == "back":
                 for el in self.children(part):
                     blocks += self.block(el)
@@ -232,10 +245,21 @@ class Book(Inlines, Matter):
             self.sections.append((ident, without_breaks(heading)))
             blocks.append(Header(2, attr(ident, caps_class(heading)), heading))
             kids = kids[1:]
-        for child in kids:
-            blocks += self.block(child)
+        blocks += self.blocks_of(kids)
         self._section = outer
         return [Div(attr("", ["division", el.get("type") or "div"]), blocks)]
+
+    def blocks_of(self, kids: list[etree._Element]) -> list:
+        """The blocks of a division's (or the body's) elements; when it is written as letters
+        (`written_as_letters`), its letters marked `text-letter`: the text, not quoted in it."""
+        own = written_as_letters(kids)
+        blocks: list = []
+        for child in kids:
+            if own and local(child) == "floatingText":
+                blocks += self.letter_with_source(child, TEXT_LETTER)
+            else:
+                blocks += self.block(child)
+        return blocks
 
     def cit(self, el: etree._Element) -> list:
         """A block quotation or quoted letters, with the source citation set after them."""
@@ -302,9 +326,10 @@ class Book(Inlines, Matter):
                 return None
         return None
 
-    def letter_with_source(self, ft: etree._Element) -> list:
+    def letter_with_source(self, ft: etree._Element, *marks: str) -> list:
         """A letter standing in the text, with the citation right after it as its source line:
-        set as the quoted letters are (indented, salutation and signature as in a letter)."""
+        set as the quoted letters are (indented, salutation and signature as in a letter), unless
+        `marks` says it is the text itself (`TEXT_LETTER`)."""
         bibls = []
         for after in ft.itersiblings():
             if not isinstance(after.tag, str):
@@ -313,7 +338,8 @@ class Book(Inlines, Matter):
                 break
             bibls.append(after)
         self._letters += 1
-        return [Div(attr(f"letters-{self._letters}", ["letters"]), [self.letter(ft)] + self.source_line(bibls))]
+        return [Div(attr(f"letters-{self._letters}", ["letters", *marks]),
+                    [self.letter(ft)] + self.source_line(bibls))]
 
     def letter(self, ft: etree._Element) -> dict:
         """One letter: salutation, paragraphs and signature set as a letter."""

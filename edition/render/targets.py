@@ -20,7 +20,7 @@ from lxml import etree
 
 from .. import typography
 from . import fonts
-from .ast import neutral_ast
+from .ast import TEXT_LETTER, neutral_ast
 from .inlines import textual_note_id
 from .pandoc import Div, Header, Link, Para, RawBlock, RawInline, Space, Span, Str, attr, classes, \
     document, rewrite, with_children, words
@@ -280,7 +280,8 @@ def with_notes_at_end(blocks: list, lang: str) -> list:
 
 
 def semantic(blocks: list) -> list:
-    """Blocks with epub:type (and role) on epigraphs and letters; quoted letters inside a blockquote."""
+    """Blocks with epub:type (and role) on epigraphs and letters; quoted letters inside a blockquote
+    (letters that are the text, `text-letter`, are not quoted: they stand as the body does)."""
     out = []
     for block in blocks:
         if block["t"] == "BlockQuote":  # verse quoted, a letter's quotation
@@ -295,7 +296,7 @@ def semantic(blocks: list) -> list:
             if c in SEMANTICS:
                 kind, role = SEMANTICS[c]
                 kv = kv + [["epub:type", kind]] + ([["role", role]] if role else [])
-        if "letters" in cls:
+        if "letters" in cls and TEXT_LETTER not in cls:
             letters = [b for b in inner if "letter" in classes(b)]
             rest = [b for b in inner if "letter" not in classes(b)]
             inner = [{"t": "BlockQuote", "c": letters}] + rest
