@@ -383,8 +383,8 @@ def links_printable_in_ua() -> bool:
 
 # --- small capitals that copy out as the text they set (issue 14 point 4) ------------------------
 
-#: sha256 of WeasyPrint 70.0's draw/text.py:draw_first_line and draw_text (which calls it by its
-#: module-global name)
+#: sha256 of WeasyPrint 70.0's draw/text.py:draw_first_line (how it maps glyphs to text) and
+#: draw_text (which calls it by its module-global name, the layout active)
 DRAW_FIRST_LINE_SHA256 = "c7b9448eee9ec5f3535ed3d243b5ad90872a8e396bcc302d9edb7ef71af9a6e1"
 
 
@@ -400,9 +400,11 @@ def small_caps_copy_as_text() -> bool:
 
     A small capital is one glyph for a lowercase letter and its capital, which WeasyPrint 70 maps
     to the text it first drew it for ("Alan WoodS"). A line in small capitals is now marked with
-    its text (`/ActualText`: pdftotext, pdfium and MuPDF copy out "Alan Woods"): see
-    smallcaps.py. How: a wrapper around `draw_first_line`, which `draw_text` (and SVG text) finds
-    by its module-global name; text not in small capitals is drawn as before."""
+    its text (`/ActualText`: pdftotext, pdfium and MuPDF copy out "Alan Woods"), and each small
+    capital is mapped to its lowercase letter (pdfminer, so pdfplumber, reads the map alone:
+    "Alan Woods" in `small-caps`, "alan woods" in `all-small-caps`): see smallcaps.py. How: a
+    wrapper around `draw_first_line`, which `draw_text` (and SVG text) finds by its module-global
+    name; text not in small capitals is drawn as before."""
     from weasyprint.draw import text
 
     from .smallcaps import make_draw_first_line
