@@ -393,6 +393,49 @@ def test_literal_text_prints_as_written(sample_book):
         assert literal in text or literal.replace(" ", "") in re.sub(r"\s+", "", text), literal
 
 
+#: text set in small capitals in print-sample: `small-caps` (the title page's author, section
+#: headings) and `all-small-caps` (the contents' and back matter's headings, the running title)
+SMALL_CAPS = ("Alan Woods", "Stalin and the October revolution", "The letters")
+ALL_SMALL_CAPS = ("Contents", "Textual notes", "Stalin: 50 years after the death of a tyrant")
+
+
+def occurrences(phrase: str, text: str) -> list[str]:
+    """Every place the text reads `phrase` in any case, spaced out or not ("S ta li n")."""
+    letters = r"\s*".join(re.escape(c) for c in phrase.replace(" ", ""))
+    return [re.sub(r"\s+", " ", m) for m in re.findall(rf"(?<!\w){letters}(?!\w)", text, flags=re.I)]
+
+
+def test_small_capitals_copy_out_as_the_text(sample_book):
+    """Issue 14 point 4: text set in small capitals copies out as the text, in its case, wherever
+    it is set (the phrases also occur in roman: the contents, the colophon). A small capital is
+    one glyph for "s" and "S" (s.sc): WeasyPrint mapped it to whichever came first, "Alan WoodS",
+    "ContentS", and readers split letter-spaced words, "S ta li n". Readers that honour
+    /ActualText (pdfium, poppler's pdftotext) give the source text; pdfplumber (pdfminer.six)
+    reads only the ToUnicode map, which now maps a small capital to its lowercase letter: right
+    where the source's capitals stay capitals (`small-caps`), lowercase where they become small
+    capitals too (`all-small-caps`)."""
+    import shutil
+    import subprocess
+
+    import pdfplumber
+
+    for key in ("pdf", "print", "archival"):
+        readers = {"pdfium": " ".join(page_texts(sample_book[key]))}
+        if shutil.which("pdftotext"):
+            readers["pdftotext"] = subprocess.run(["pdftotext", "-", "-"], input=sample_book[key],
+                                                  capture_output=True, check=True).stdout.decode()
+        with pdfplumber.open(io.BytesIO(sample_book[key])) as pdf:
+            plumbed = " ".join(page.extract_text() for page in pdf.pages)
+        for reader, text in readers.items():
+            for phrase in SMALL_CAPS + ALL_SMALL_CAPS:
+                found = occurrences(phrase, text)
+                assert found and set(found) == {phrase}, (key, reader, found)
+        for phrase in SMALL_CAPS + ALL_SMALL_CAPS:
+            found = occurrences(phrase, plumbed)
+            allowed = {phrase, phrase.lower()} if phrase in ALL_SMALL_CAPS else {phrase}
+            assert found and set(found) <= allowed, (key, "pdfplumber", found)
+
+
 # --- the print-shop file ---------------------------------------------------------------
 
 def test_print_file_has_bleed_trim_and_crop_marks(long_book):

@@ -207,6 +207,7 @@ def test_a_list_item_has_its_label_and_its_body(ua_pdf):
     ("weasyprint.anchors", "gather_anchors", "make_page_bookmark_tree", "one_annotation_per_link"),
     ("weasyprint.draw", "draw_stacking_context", "draw_page", "furniture_as_artifacts"),
     ("weasyprint.pdf.tags", "_build_box_tree", "add_tags", "structure_tree_for_ua"),
+    ("weasyprint.draw.text", "draw_first_line", "draw_emojis", "small_caps_copy_as_text"),
 ])
 def test_a_different_weasyprint_function_is_not_wrapped(monkeypatch, module, name, other, fix):
     import importlib
@@ -223,6 +224,45 @@ def test_a_different_ua_variant_is_not_wrapped(monkeypatch):
     monkeypatch.setitem(weasy_pdf.VARIANTS, "pdf/ua-1", weasy_pdf.VARIANTS["pdf/ua-2"])
     with pytest.raises(RuntimeError, match="pdf/ua-1 variant is not"):
         weasyprint70.links_printable_in_ua.__wrapped__()
+
+
+# --- small capitals that copy out as the text they set -------------------------------------------
+
+def mapped_otherwise_than_cmap(pdf) -> list:
+    """(glyph, its ToUnicode text, its characters) for each glyph that a font's cmap gives
+    characters and its ToUnicode map another text."""
+    from fontTools.ttLib import TTFont
+
+    wrong = []
+    for font in pdf.pages[0].Resources.Font.values():
+        data = font.DescendantFonts[0].FontDescriptor.FontFile2.read_bytes()
+        embedded = TTFont(io.BytesIO(data))
+        chars: dict[int, set] = {}
+        for code, name in embedded.getBestCmap().items():
+            chars.setdefault(embedded.getGlyphID(name), set()).add(chr(code))
+        for glyph, text in re.findall(rb"<([0-9a-f]{4})> <([0-9a-f]+)>", font.ToUnicode.read_bytes()):
+            glyph, text = int(glyph, 16), bytes.fromhex(text.decode()).decode("utf-16-be")
+            if glyph in chars and text not in chars[glyph]:
+                wrong.append((glyph, text, chars[glyph]))
+    return wrong
+
+
+def test_small_capitals_are_marked_with_their_text():
+    """Only text in small capitals is marked with its /ActualText, set by font-variant-caps or by
+    font-feature-settings; a glyph the font's cmap gives a character keeps its mapping (the system
+    serif, DejaVu Serif, has no small capitals: Pango fakes them with capitals)."""
+    from weasyprint.draw import text
+
+    assert weasyprint70.small_caps_copy_as_text() and text.draw_first_line.edition_wraps is not None
+    html = ('<p>Plain <span style="font-variant-caps: all-small-caps">STALIN</span> '
+            '<span style="font-feature-settings: \'smcp\'">Alan Woods</span> Sass</p>')
+    with weasyprint70.layout_scope():
+        data = HTML(string=html).write_pdf(stylesheets=[CSS(string="body { font: 12px serif }")])
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        content = pdf.pages[0].Contents.read_bytes()
+        assert re.findall(rb"/ActualText \((.*?)\)", content) == [b"STALIN", b"Alan Woods"]
+        assert content.count(b"BDC") == content.count(b"EMC") == 2
+        assert mapped_otherwise_than_cmap(pdf) == []
 
 
 # --- the scope of a layout -----------------------------------------------------------------------

@@ -4,7 +4,8 @@
 The print edition relies on things WeasyPrint keeps private: the box tree of a laid-out page, a
 Document made from pages with bleed, and fixes to the engines applied once per process by
 `apply()` (notes kept with their calls, lines broken before layout justified as inner lines
-(justify.py), tagged PDFs written in linear time, a structure tree a PDF/UA-1 checker accepts). Each fix replaces one
+(justify.py), tagged PDFs written in linear time, a structure tree a PDF/UA-1 checker accepts,
+small capitals that copy out as their text (smallcaps.py)). Each fix replaces one
 thing, checks first that it replaces what it expects (else refuses, with the reason), and says
 why. `layout_scope()` is what a layout or a write runs in: the garbage collector tuned for it and
 put back afterwards, and WeasyPrint's warnings (a mistake in print.css, say) reported through the
@@ -59,6 +60,7 @@ def apply() -> None:
     furniture_as_artifacts()
     structure_tree_for_ua()
     links_printable_in_ua()
+    small_caps_copy_as_text()
 
 
 # --- notes kept with their calls -------------------------------------------------------------------
@@ -377,6 +379,38 @@ def links_printable_in_ua() -> bool:
     ua.edition_wraps = variant
     weasy_pdf.VARIANTS["pdf/ua-1"] = (ua, properties)
     return True
+
+
+# --- small capitals that copy out as the text they set (issue 14 point 4) ------------------------
+
+#: sha256 of WeasyPrint 70.0's draw/text.py:draw_first_line (how it maps glyphs to text) and
+#: draw_text (which calls it by its module-global name, the layout active)
+DRAW_FIRST_LINE_SHA256 = "c7b9448eee9ec5f3535ed3d243b5ad90872a8e396bcc302d9edb7ef71af9a6e1"
+
+
+def _draw_first_line_relies_on() -> tuple:
+    from weasyprint.draw import text
+
+    return text.draw_first_line, text.draw_text
+
+
+@functools.cache
+def small_caps_copy_as_text() -> bool:
+    """Text set in small capitals copies out of the PDFs as the text it sets.
+
+    A small capital is one glyph for a lowercase letter and its capital, which WeasyPrint 70 maps
+    to the text it first drew it for ("Alan WoodS"). A line in small capitals is now marked with
+    its text (`/ActualText`: pdftotext, pdfium and MuPDF copy out "Alan Woods"), and each small
+    capital is mapped to its lowercase letter (pdfminer, so pdfplumber, reads the map alone:
+    "Alan Woods" in `small-caps`, "alan woods" in `all-small-caps`): see smallcaps.py. How: a
+    wrapper around `draw_first_line`, which `draw_text` (and SVG text) finds by its module-global
+    name; text not in small capitals is drawn as before."""
+    from weasyprint.draw import text
+
+    from .smallcaps import make_draw_first_line
+
+    return _install(text, "draw_first_line", make_draw_first_line, DRAW_FIRST_LINE_SHA256,
+                    _draw_first_line_relies_on(), "weasyprint/draw/text.py:draw_first_line (or draw_text)")
 
 
 # --- what a layout or a write runs in: the collector tuned, WeasyPrint's warnings reported ---------
