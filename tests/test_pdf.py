@@ -770,17 +770,19 @@ def test_seed_composition_measured(seed_book, tmp_path):
     42 % loose lines, 21 very loose, six short pages and 1 pt of leading spread; with WeasyPrint's
     first-fit breaks and word spaces allowed to shrink, 22 % loose, 12 very loose, nine short pages.
     Lines broken total-fit (render/linebreak.py): 1.7 % loose (the issue asks 2 % at most), none
-    very loose, two hyphenated line ends in a row at most; nine short pages, five since the page
-    make-up cuts a note that does not fit in two (render/galley.py). The five left stop 1.6 to 2.9
-    lines short where the next lines must go together (widows and orphans, a list item of three
-    lines) with a note that would not fit even cut after its first line (issue 14 stays open)."""
+    very loose, two hyphenated line ends in a row at most; nine short pages, three since the page
+    make-up cuts a note that does not fit in two (render/galley.py) and the footnote rule stands
+    2.5 mm below the text. The three left stop 1.6 to 2.7 lines short where the next lines must go
+    together (widows and orphans, a list item of three lines), with a note that would not fit even
+    cut after its first line, and no paragraph on the page can run a line long or short without a
+    loose line more (issue 14 stays open)."""
     summary = typography(seed_book["pdf"], tmp_path)
     assert summary["text_pages"] >= 20
     assert summary["leading_spread_pt"] <= 0.3, summary
     assert summary["loose_pct"] <= 2.0, summary
     assert summary["very_loose"] == 0, summary
     assert summary["max_consecutive_hyphens"] <= 2, summary
-    assert len(summary["short_pages"]) <= 5, summary
+    assert len(summary["short_pages"]) <= 3, summary
 
 
 @pytest.mark.slow  # the seed's four PDFs

@@ -39,6 +39,8 @@ class Line:
     calls: list[str]
     allowed: bool = True  # a page may end before it
     forced: bool = False  # a page must end before it
+    orphans: int = 2  # its block's
+    widows: int = 2
 
 
 @dataclass
@@ -150,6 +152,8 @@ def measure(document) -> Galley:
             index = counts.get(id(box.element), 0)
             counts[id(box.element)] = index + 1
             line = Line(box.height, 0.0, box.position_y - top, box.element, index, _calls(box))
+            if chain:
+                line.orphans, line.widows = chain[-1].style["orphans"], chain[-1].style["widows"]
             if previous is not None:
                 _, ending, starting = _between(previous[1], chain)
                 if previous[2] == number:
@@ -176,11 +180,11 @@ def _break_rules(before: tuple, after: tuple) -> tuple[bool, bool]:
 
 
 def _widows_and_orphans(lines: list[Line], counts: dict[int, int]) -> None:
-    """No page ends inside a block before its `orphans`-th line or after its last `widows` lines
-    but one (2 and 2 in print.css)."""
+    """No page ends inside a block before its `orphans`-th line or with fewer than its `widows`
+    last lines left for the next."""
     for line in lines:
         total = counts[id(line.element)]
-        if 0 < line.index and (line.index < 2 or total - line.index < 2):
+        if 0 < line.index and (line.index < line.orphans or total - line.index < line.widows):
             line.allowed = line.forced
 
 

@@ -292,15 +292,17 @@ class Typesetter:
         pages are made up again on paper (render/galley.py), each such note cut in two there,
         and the body laid out once with every cut. The new layout is kept when each cut note
         starts on its call's page and goes on at the head of the next page's notes, and fewer
-        pages are short; else the cuts before the first that went wrong are tried alone, once.
-        Returns the HTML and the layout kept."""
+        pages are short; else the cuts before the first that went wrong are tried alone, once (a
+        layout of a long book is a minute). Returns the HTML and the layout kept."""
         measured = galley.measure(doc)
         if not galley.check(measured):  # the pages on paper are not WeasyPrint's: plan nothing
             log.debug("page make-up: the galley does not break as the layout did; no note cut")
             return html, doc
         cuts = galley.make_up(measured)[1]
         short = len(makeup.short_pages(doc))
-        while cuts:
+        for _ in range(2):  # all the cuts, then those before the first that went wrong
+            if not cuts:
+                break
             new_html = notesplit.cut_notes(html, doc, measured, cuts)
             new_doc = self.render(new_html, body_start)
             self.body_layouts += 1
