@@ -105,22 +105,80 @@ def _fitness(ratio: float) -> int:
     return 3
 
 
+class _Sums:
+    """Cumulative widths, stretch, shrink, letter-spacing room and ligatures of the items up to
+    (not including) each index: a line's totals are two subtractions."""
+
+    def __init__(self, items: Sequence[Item]):
+        n = len(items)
+        self.width, self.stretch, self.shrink = [0.0] * (n + 1), [0.0] * (n + 1), [0.0] * (n + 1)
+        self.track, self.ligatures = [0.0] * (n + 1), [0] * (n + 1)
+        for i, it in enumerate(items):
+            w, y, z = (it.width, it.stretch, it.shrink) if it.kind != PENALTY else (0.0, 0.0, 0.0)
+            self.width[i + 1], self.stretch[i + 1] = self.width[i] + w, self.stretch[i] + y
+            self.shrink[i + 1] = self.shrink[i] + z
+            self.track[i + 1], self.ligatures[i + 1] = self.track[i] + it.track, self.ligatures[i] + it.ligature
+
+
+def _break_at(items: Sequence[Item], b: int, forbidden: frozenset[int]) -> tuple[bool, bool, float, float] | None:
+    """A legal break at item b — (forced, flagged, the width it adds to its line, its penalty's
+    cost) — or None: a glue after a box, a penalty below +inf, not in `forbidden` unless forced."""
+    it = items[b]
+    if it.kind == GLUE:
+        if not it.breakable or b == 0 or items[b - 1].kind != BOX or b in forbidden:
+            return None
+        return False, False, 0.0, 0.0
+    if it.kind != PENALTY or it.penalty == inf:
+        return None
+    forced = it.penalty == -inf
+    if b in forbidden and not forced:
+        return None
+    cost = 0.0 if forced else (it.penalty ** 2 if it.penalty >= 0 else -it.penalty ** 2)
+    return forced, it.flagged, it.width, cost
+
+
+def _fit(sums: _Sums, s: int, b: int, extra: float, width: float, forced: bool, params: Params,
+         track_ligatures: bool) -> tuple[float, float]:
+    """The adjustment ratio of the line from item s to a break at b, and the letter-spacing it
+    takes first (a line stretched beyond `track_from`, with no ligature unless allowed)."""
+    natural = sums.width[b] - sums.width[s] + extra
+    if natural < width:
+        stretch = sums.stretch[b] - sums.stretch[s]
+        excess, tracking = width - natural, 0.0
+        if (not forced and stretch != inf and excess > params.track_from * stretch
+                and (sums.ligatures[b] == sums.ligatures[s] or track_ligatures)):
+            tracking = min(excess - params.track_from * stretch, sums.track[b] - sums.track[s])
+        return ((excess - tracking) / stretch if stretch > 0 else inf), tracking
+    if natural > width:
+        shrink = sums.shrink[b] - sums.shrink[s]
+        return ((width - natural) / shrink if shrink > 0 else -inf), 0.0
+    return 0.0, 0.0
+
+
+def _demerits(params: Params, after_hyphen: bool, ratio: float, tracking: float, cost: float,
+              flagged: bool, forced: bool, ligature: bool) -> float:
+    """A line's demerits, as TeX counts them, and this module's for loose and letter-spaced lines."""
+    badness = 100.0 * abs(ratio) ** 3 if ratio != inf else 10000.0
+    demerits = (params.line_penalty + badness) ** 2 + cost
+    if after_hyphen:
+        if flagged:
+            demerits += params.double_hyphen_demerits
+        elif forced:
+            demerits += params.final_hyphen_demerits
+    if ratio > params.loose_ratio and not forced:
+        demerits += params.loose_demerits
+    if tracking > 0:
+        demerits += params.track_demerits + (params.ligature_track_demerits if ligature else 0.0)
+    return demerits
+
+
 def breakpoints(items: Sequence[Item], line_width: Callable[[int], float], params: Params = Params(),
                 forbidden: frozenset[int] = frozenset()) -> list[Line] | None:
     """The optimal lines of a paragraph, or None when no breaks keep every line within
     tolerance. The last item must be a forced break (a penalty of -inf). `line_width(k)` is the
     measure of line k (0-based); `forbidden` are item indices that may not be broken at."""
     n = len(items)
-    # cumulative sums up to (not including) each item
-    sw = [0.0] * (n + 1)
-    sy = [0.0] * (n + 1)
-    sz = [0.0] * (n + 1)
-    st = [0.0] * (n + 1)
-    sl = [0] * (n + 1)
-    for i, it in enumerate(items):
-        w, y, z = (it.width, it.stretch, it.shrink) if it.kind != PENALTY else (0.0, 0.0, 0.0)
-        sw[i + 1], sy[i + 1], sz[i + 1] = sw[i] + w, sy[i] + y, sz[i] + z
-        st[i + 1], sl[i + 1] = st[i] + it.track, sl[i] + it.ligature
+    sums = _Sums(items)
 
     def after_break(b: int) -> int:
         """The first item of the line after a break at b: glue and penalties are discarded."""
@@ -132,87 +190,39 @@ def breakpoints(items: Sequence[Item], line_width: Callable[[int], float], param
         return j
 
     count_lines = params.looseness_lines is not None or bool(params.no_hyphen_lines)
-    tolerance, track_from = params.tolerance, params.track_from
     track_ligatures = params.ligature_track_demerits != inf
-    no_hyphen, max_hyphens = params.no_hyphen_lines, params.max_hyphens
     widths: dict[int, float] = {}
-
-    start = _Node(-1, 0, 1, 0, 0.0, 0.0)
-    active: dict[tuple, _Node] = {(-1, 1, 0, 0): start}
+    active: dict[tuple, _Node] = {(-1, 1, 0, 0): _Node(-1, 0, 1, 0, 0.0, 0.0)}
     starts: dict[int, int] = {-1: after_break(-1)}
-    for b, it in enumerate(items):
-        kind = it.kind
-        if kind == GLUE:
-            if not it.breakable or b == 0 or items[b - 1].kind != BOX:
-                continue
-        elif kind == PENALTY:
-            if it.penalty == inf:
-                continue
-        else:
+    for b in range(n):
+        here = _break_at(items, b, forbidden)
+        if here is None:
             continue
-        forced = kind == PENALTY and it.penalty == -inf
-        if b in forbidden and not forced:
-            continue
-        flagged = kind == PENALTY and it.flagged
-        extra = it.width if kind == PENALTY else 0.0
-        if kind == PENALTY and it.penalty >= 0:
-            cost = it.penalty ** 2
-        elif kind == PENALTY and not forced:
-            cost = -it.penalty ** 2
-        else:
-            cost = 0.0
-        swb, syb, szb, stb, slb = sw[b], sy[b], sz[b], st[b], sl[b]
+        forced, flagged, extra, cost = here
         best: dict[tuple, _Node] = {}
         gone = []
         for key, a in active.items():
             s = starts[a.position]
             if s >= b:
                 continue  # an empty line
-            natural = swb - sw[s] + extra
-            width = widths.get(a.line)
-            if width is None:
-                width = widths[a.line] = line_width(a.line)
-            tracking = 0.0
-            if natural < width:
-                stretch = syb - sy[s]
-                excess = width - natural
-                if (not forced and stretch != inf and excess > track_from * stretch
-                        and (slb == sl[s] or track_ligatures)):
-                    tracking = min(excess - track_from * stretch, stb - st[s])
-                ratio = (excess - tracking) / stretch if stretch > 0 else inf
-            elif natural > width:
-                shrink = szb - sz[s]
-                ratio = (width - natural) / shrink if shrink > 0 else -inf
-            else:
-                ratio = 0.0
+            if a.line not in widths:
+                widths[a.line] = line_width(a.line)
+            ratio, tracking = _fit(sums, s, b, extra, widths[a.line], forced, params, track_ligatures)
             if ratio < -1:
                 gone.append(key)  # every later break makes this line longer still
                 continue
-            if ratio > tolerance:
+            if ratio > params.tolerance:
                 continue  # (a last line before its fill glue, of infinite stretch, has ratio 0)
             hyphens = a.hyphens + 1 if flagged else 0
-            if hyphens > max_hyphens or (hyphens and a.line in no_hyphen):
+            if hyphens > params.max_hyphens or (hyphens and a.line in params.no_hyphen_lines):
                 continue
-            badness = 100.0 * abs(ratio) ** 3 if ratio != inf else 10000.0
-            demerits = (params.line_penalty + badness) ** 2 + cost
-            if a.position >= 0 and items[a.position].kind == PENALTY and items[a.position].flagged:
-                if flagged:
-                    demerits += params.double_hyphen_demerits
-                elif forced:
-                    demerits += params.final_hyphen_demerits
-            if ratio > params.loose_ratio and not forced:
-                demerits += params.loose_demerits
-            if tracking > 0:
-                demerits += params.track_demerits
-                if slb != sl[s]:
-                    demerits += params.ligature_track_demerits
+            after_hyphen = a.position >= 0 and items[a.position].kind == PENALTY and items[a.position].flagged
             fitness = _fitness(ratio)
-            if abs(fitness - a.fitness) > 1:
-                demerits += params.adj_demerits
-            total = a.demerits + demerits
+            total = a.demerits + _demerits(params, after_hyphen, ratio, tracking, cost, flagged, forced,
+                                           sums.ligatures[b] != sums.ligatures[s])
+            total += params.adj_demerits if abs(fitness - a.fitness) > 1 else 0.0
             k = (b, fitness, hyphens, a.line + 1 if count_lines else 0)
-            found = best.get(k)
-            if found is None or total < found.demerits:
+            if k not in best or total < best[k].demerits:
                 best[k] = _Node(b, a.line + 1, fitness, hyphens, total, ratio, a, tracking)
         for key in gone:
             del active[key]
@@ -226,14 +236,17 @@ def breakpoints(items: Sequence[Item], line_width: Callable[[int], float], param
     finals = [a for a in active.values() if a.position == n - 1]
     if params.looseness_lines is not None:
         finals = [a for a in finals if a.line == params.looseness_lines]
-    if not finals:
-        return None
-    node = min(finals, key=lambda a: a.demerits)
+    return _lines(min(finals, key=lambda a: a.demerits), items, sums, starts, line_width) if finals else None
+
+
+def _lines(node: _Node, items: Sequence[Item], sums: _Sums, starts: dict[int, int],
+           line_width: Callable[[int], float]) -> list[Line]:
+    """The lines of the chosen breaks, first to last, from the last break's node."""
     lines: list[Line] = []
     while node.previous is not None:
         s = starts[node.previous.position]
         extra = items[node.position].width if items[node.position].kind == PENALTY else 0.0
-        lines.append(Line(s, node.position, node.ratio, sw[node.position] - sw[s] + extra,
+        lines.append(Line(s, node.position, node.ratio, sums.width[node.position] - sums.width[s] + extra,
                           line_width(node.previous.line), node.tracking, node.demerits))
         node = node.previous
     lines.reverse()
