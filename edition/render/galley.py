@@ -108,10 +108,10 @@ def _between(before: tuple, after: tuple) -> tuple[tuple, tuple, tuple]:
 def _space(ending: tuple, starting: tuple, page_top: bool) -> float:
     """The space between blocks that end and blocks that start: paddings and borders, and the
     margins collapsed (none at a page's top)."""
-    pads = sum(_px(b.style["padding_bottom"]) + b.style["border_bottom_width"] for b in ending)
-    pads += sum(_px(b.style["padding_top"]) + b.style["border_top_width"] for b in starting)
+    pads = sum(_px(b.style["padding_top"]) + b.style["border_top_width"] for b in starting)
     if page_top:
-        return sum(_px(b.style["padding_top"]) + b.style["border_top_width"] for b in starting)
+        return pads
+    pads += sum(_px(b.style["padding_bottom"]) + b.style["border_bottom_width"] for b in ending)
     margins = [_px(b.style["margin_bottom"]) for b in ending] + [_px(b.style["margin_top"]) for b in starting]
     return pads + max([m for m in margins if m > 0], default=0.0) + min([m for m in margins if m < 0], default=0.0)
 
@@ -155,22 +155,22 @@ def measure(document) -> Galley:
             if chain:
                 line.orphans, line.widows = chain[-1].style["orphans"], chain[-1].style["widows"]
             if previous is not None:
-                _, ending, starting = _between(previous[1], chain)
+                shared, ending, starting = _between(previous[1], chain)
                 if previous[2] == number:
                     line.gap = box.position_y - (previous[0].position_y + previous[0].height)
                     line.top = _space(ending, starting, True)
                 else:
                     line.gap = _space(ending, starting, False)
-                line.allowed, line.forced = _break_rules(previous[1], chain)
+                line.allowed, line.forced = _break_rules(shared, ending, starting)
             lines.append(line)
             previous = (box, chain, number)
     _widows_and_orphans(lines, counts)
     return Galley(lines, notes, height, area_top, starts)
 
 
-def _break_rules(before: tuple, after: tuple) -> tuple[bool, bool]:
-    """Whether a page may end, and must end, between two lines (the `break-*` properties)."""
-    shared, ending, starting = _between(before, after)
+def _break_rules(shared: tuple, ending: tuple, starting: tuple) -> tuple[bool, bool]:
+    """Whether a page may end, and must end, between two lines (the `break-*` properties of
+    the boxes they share, of those that end with the first and those that start with the second)."""
     forced = any(b.style["break_after"] in FORCED for b in ending) or \
         any(b.style["break_before"] in FORCED for b in starting)
     avoid = any(b.style["break_inside"] in AVOID for b in shared)
