@@ -13,6 +13,13 @@ lines end in the body's first layout (same measure on every page: the parts repr
 lines; a part's last line is justified like the inner lines), never after a hyphenated line end.
 A note whose laid-out lines cannot be matched with its text (generated content) is left whole.
 
+That is for notes of LONG_NOTE_LINES lines or more: WeasyPrint carries a part over to the next
+page itself, and a part of a shorter note carried over was free to float (and text was laid out
+twice once: Engels's note 1 split at every line). A note that leaves its page short is cut in two
+by the page make-up instead (render/galley.py plans where, `cut_notes` makes the cut): the rest is
+a footnote with no call anchored at the start of the line that opens the next page, which
+WeasyPrint places there like any note, first among that page's.
+
 A part that opens a page's footnote area is marked as continued: "n cont." hangs in the margin
 left of its first line (`mark_continued`, after layout; the mark is laid out as a zero-width inline
 block so that it changes no line).
