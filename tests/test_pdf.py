@@ -593,8 +593,11 @@ def test_proof_renders_the_chosen_pages(long_book, tmp_path):
 @pytest.mark.slow  # an 80-page book
 def test_long_book_one_body_layout_every_note_at_its_call(tmp_path):
     """A book whose contents fill several pages (three chapters of the seed, ~80 pages): the body
-    starts on the recto after the front matter and is laid out once, and WeasyPrint keeps every
-    note on the page of its call without a repair relayout (it used to strand five, never repaired)."""
+    starts on the recto after the front matter, and WeasyPrint keeps every note on the page of its
+    call without a repair relayout (it used to strand five, never repaired). The body is laid out
+    once for its lines, once more for the page make-up's paragraphs (render/makeup.py), once more
+    for its notes cut (render/galley.py: twice when a cut goes wrong) — and again from another
+    folio if the contents grew."""
     import importlib.util
 
     from edition import build as build_mod
@@ -605,8 +608,8 @@ def test_long_book_one_body_layout_every_note_at_its_call(tmp_path):
     root = build_mod.make_tei(build_mod.Text.from_path(make_book.make_book(tmp_path, 3)))
     setter = typeset.Typesetter(root)
     laid = setter.layout()
-    # once, or twice when its longest notes are cut into parts (measured first: notesplit.py)
-    assert setter.body_layouts in (1, 2)
+    assert setter.note_repairs == 0
+    assert 1 <= setter.body_layouts <= 4
     assert laid.front % 2 == 0 and laid.front > 6, "the contents run on; the front matter ends on a verso"
     dests = dest_pages(pdfmod.write_reading(laid))
     notes = [n.get("{http://www.w3.org/XML/1998/namespace}id") for n in root.xpath("//t:note[@type='editorial']", namespaces=NS)]

@@ -166,6 +166,7 @@ class Typesetter:
         with weasyprint70.layout_scope():  # a mistake in print.css is reported wherever it is parsed
             self.css = CSS(filename=str(CSS_PATH), font_config=self.fonts, url_fetcher=self.fetcher)
         self.body_layouts = 0
+        self.note_repairs = 0  # layouts of the body again for a note WeasyPrint put on a later page
         self.last_part: Part | None = None
         self.timings: dict[str, float] = {}
         self.book: dict = {}  # the neutral AST (ast.py)
@@ -332,6 +333,7 @@ class Typesetter:
             log.debug("body layout %d: notes on the wrong page: %s", self.body_layouts, wrong)
             if not wrong or all(level.get(n, 0) >= len(REPAIRS) for n in wrong):
                 break
+            self.note_repairs += 1
             for note in wrong:
                 step = level.get(note, 0)
                 if step < len(REPAIRS):
