@@ -337,7 +337,9 @@ def composition(pdf: Path) -> dict | None:
         return None
     with tempfile.TemporaryDirectory(prefix="edition-typography-") as tmp:
         out = Path(tmp) / "typography.json"
-        subprocess.run([sys.executable, str(TYPOGRAPHY), str(pdf), "--json", str(out)], capture_output=True, check=True)
+        done = subprocess.run([sys.executable, str(TYPOGRAPHY), str(pdf), "--json", str(out)], capture_output=True)
+        if done.returncode not in (0, 1):  # 1: a limit not held, which the summary reports
+            raise RuntimeError(f"{TYPOGRAPHY.name} could not read {pdf}: {done.stderr.decode(errors='replace')[-300:]}")
         return json.loads(out.read_text())["summary"]
 
 

@@ -128,6 +128,24 @@ def test_composition_reads_the_yardstick(small_text, tmp_path):
     assert {"loose_pct", "very_loose", "max_consecutive_hyphens", "short_pages", "leading_spread_pt"} <= set(summary)
 
 
+def test_composition_of_a_book_that_fails_a_limit(tmp_path, monkeypatch):
+    """check_typography.py exits 1 when a limit is not held (every seed so far: short pages): its
+    summary is the bench's figure, not an internal error; exit 2 (an unreadable PDF) is one."""
+    import pytest
+
+    tool = tmp_path / "tool.py"
+    tool.write_text("import json, sys\n"
+                    "json.dump({'summary': {'short_pages': [9]}}, open(sys.argv[3], 'w'))\n"
+                    "sys.exit(int(open(sys.argv[1]).read()))\n")
+    monkeypatch.setattr(bench, "TYPOGRAPHY", tool)
+    pdf = tmp_path / "book.pdf"
+    pdf.write_text("1")
+    assert bench.composition(pdf) == {"short_pages": [9]}
+    pdf.write_text("2")
+    with pytest.raises(RuntimeError):
+        bench.composition(pdf)
+
+
 def test_report_prints_each_corpus_text_score():
     scores = [corpus.Score("a-text", 9, 10, 2, 4, 1, 5, True, (), 0.7),
               corpus.Score("b-text", 5, 5, 0, 0, 0, 3, False, ("FAIL roundtrip: …",), 0.8)]
