@@ -45,7 +45,7 @@ def test_a_note_cut_fills_its_page_and_goes_on_overleaf_whole(laid):
     cuts = galley.make_up(measured)[1]
     assert [(c.page, c.note) for c in cuts] == [(15, "n14")]
     before = verify.pdf_texts(doc)[1]["n14"]
-    html = notesplit.cut_notes(laid["html"], doc, measured, cuts)
+    html = notesplit.cut_notes(laid["html"], notesplit.note_lines(doc), measured, cuts)
     assert html.count('id="n14-part2"') == 1
     with weasyprint70.layout_scope():
         new = setter.render(html, 7)

@@ -238,18 +238,18 @@ def split_notes(html: str, document, min_lines: int = LONG_NOTE_LINES) -> tuple[
     return html, cut
 
 
-def cut_notes(html: str, document, galley, cuts: list) -> str:
+def cut_notes(html: str, laid: dict[str, list[str]], galley, cuts: list) -> str:
     """The body HTML with notes cut in two as `galley.make_up` planned them (`galley.Cut`): the
     first `cut.lines` lines of each stay at its call, the rest is anchored at the start of the
     first line of the next page that can hold it (a footnote of no call there: WeasyPrint sets it
     first among that page's notes). A cut that cannot be made (a note whose lines do not spell its
-    text, a line to anchor at that cannot be found) is left out: its note stays whole."""
+    text, a line to anchor at that cannot be found) is left out: its note stays whole. `laid`:
+    each note's lines as laid out (`note_lines`)."""
     from weasyprint import HTML
 
     from .galley import anchor_line
     from .linebreak import block_key, serialise
 
-    laid = note_lines(document)
     root = HTML(string=html).etree_element
     parents = {child: parent for parent in root.iter() for child in parent}
     ids = {el.get("id"): el for el in root.iter() if el.get("id")}

@@ -217,11 +217,13 @@ class Typesetter:
         started on a new page. Books whose notes all land right are laid out once.
         """
         source = html
-        html = self.set_lines(source, body_start)
-        doc = self.render(html, body_start)
+        draft = Draft(self.set_lines(source, body_start))
+        draft.doc = self.render(draft.html, body_start)
         self.body_layouts += 1
-        html, doc = self.make_up(source, body_start, html, doc)
-        html, doc = self.cut_notes(html, body_start, doc)
+        self.make_up(source, body_start, draft)
+        self.cut_notes(body_start, draft)
+        html, doc = draft.html, draft.doc
+        del draft
         html, cut = notesplit.split_notes(html, doc)
         log.debug("notes cut into parts to continue on the next page: %d", cut)
         doc = self.repair_notes(html, body_start, None if cut else doc)
@@ -245,26 +247,27 @@ class Typesetter:
         self.line_plan = plan
         return out
 
-    def make_up(self, source: str, body_start: int, html: str, doc):
+    def make_up(self, source: str, body_start: int, draft: Draft) -> None:
         """Set the lines of some paragraphs again and lay the body out once more, when the first
         layout broke a word at the foot of a recto, or left a page short because what came next
         (a line with its note) did not fit: those paragraphs set with as many lines and no hyphen
         there; on a short page, the cheapest paragraphs and notes wholly on it that can run a line
         long without a loose line more do, which moves nothing to another page (render/makeup.py).
         The new layout is kept unless it has more short pages (with a recto's foot to mend, the
-        one that mends only that is tried next). Returns the HTML and the layout kept."""
+        one that mends only that is tried next); `draft` holds the HTML and the layout kept."""
         plan = self.line_plan
-        feet = makeup.recto_feet(doc, body_start)
-        fill = makeup.fill_pages(doc, self._line_setter[1].longer)
+        feet = makeup.recto_feet(draft.doc, body_start)
+        fill = makeup.fill_pages(draft.doc, self._line_setter[1].longer)
         if not feet and not fill:
-            return html, doc
-        short = makeup.short_pages(doc)
+            return
+        short = makeup.short_pages(draft.doc)
         keep = {key: (plan.counts.get(key), lines) for key, (_, lines) in feet.items()}
         for key, more in fill.items():
             keep[key] = (plan.counts[key] + more, keep.get(key, (None, frozenset()))[1])
         log.debug("make-up: hyphens at the foot of a recto %s; pages short %s, paragraphs run long %d",
                   sorted(feet.values()), short, len(fill))
         tried = [keep] if not feet or not fill else [keep, {k: (plan.counts.get(k), v) for k, (_, v) in feet.items()}]
+        draft.doc = None  # a layout is hundreds of MB in a long book: not two alive at once
         for attempt in tried:
             new_html, new_doc = self.set_and_lay_out(source, body_start, attempt)
             for _ in range(MAX_FOOT_MENDS):  # the lines that moved broke a word at another recto's foot
@@ -275,11 +278,18 @@ class Typesetter:
                 mended = self.set_lines(source, body_start, attempt) if again else new_html
                 if mended == new_html:  # nothing to mend, or no setting of its paragraph mends it
                     break
-                new_html, new_doc = mended, self.render(mended, body_start)
+                new_html, new_doc = mended, None
+                new_doc = self.render(mended, body_start)
                 self.body_layouts += 1
-            if len(makeup.short_pages(new_doc)) <= len(short):
-                return new_html, new_doc
-        return (new_html, new_doc) if feet else (html, doc)
+            kept = len(makeup.short_pages(new_doc)) <= len(short)
+            if kept or feet:  # with a recto's foot to mend, the last attempt rather than none
+                draft.html, draft.doc = new_html, new_doc
+            if kept:
+                return
+            new_doc = None
+        if draft.doc is None:  # no attempt kept: the first layout again
+            draft.doc = self.render(draft.html, body_start)
+            self.body_layouts += 1
 
     def set_and_lay_out(self, source: str, body_start: int, keep: dict) -> tuple[str, object]:
         """The body's lines set again with `keep` (`set_lines`), and laid out."""
@@ -288,23 +298,26 @@ class Typesetter:
         self.body_layouts += 1
         return html, doc
 
-    def cut_notes(self, html: str, body_start: int, doc) -> tuple[str, object]:
+    def cut_notes(self, body_start: int, draft: Draft) -> None:
         """Fill the pages that stop short because the next line's note does not fit: the body's
         pages are made up again on paper (render/galley.py), each such note cut in two there,
         and the body laid out once with every cut. The new layout is kept when each cut note
         starts on its call's page and goes on at the head of the next page's notes, and fewer
         pages are short; else the cuts before the first that went wrong are tried alone, once (a
-        layout of a long book is a minute). Returns the HTML and the layout kept."""
-        measured = galley.measure(doc)
+        layout of a long book is a minute); else the layout it was given, laid out again.
+        `draft` holds the HTML and the layout kept."""
+        measured = galley.measure(draft.doc)
         if not galley.check(measured):  # the pages on paper are not WeasyPrint's: plan nothing
             log.debug("page make-up: the galley does not break as the layout did; no note cut")
-            return html, doc
+            return
         cuts = galley.make_up(measured)[1]
-        short = len(makeup.short_pages(doc))
+        if not cuts:
+            return
+        short = len(makeup.short_pages(draft.doc))
+        laid_notes = notesplit.note_lines(draft.doc)
+        draft.doc = None  # not two layouts alive at once
         for _ in range(2):  # all the cuts, then those before the first that went wrong
-            if not cuts:
-                break
-            new_html = notesplit.cut_notes(html, doc, measured, cuts)
+            new_html = notesplit.cut_notes(draft.html, laid_notes, measured, cuts)
             new_doc = self.render(new_html, body_start)
             self.body_layouts += 1
             pages = anchor_folios(new_doc, 0)
@@ -314,9 +327,14 @@ class Typesetter:
             log.debug("page make-up: notes cut %s, placed %s; pages short %d, were %d",
                       [(c.note, c.lines) for c in cuts], placed, new_short, short)
             if all(placed) and new_short < short:
-                return new_html, new_doc
+                draft.html, draft.doc = new_html, new_doc
+                return
+            new_doc = None
             cuts = cuts[:placed.index(False)] if not all(placed) else []
-        return html, doc
+            if not cuts:
+                break
+        draft.doc = self.render(draft.html, body_start)
+        self.body_layouts += 1
 
     def repair_notes(self, html: str, body_start: int, doc=None):
         """The layout loop of `body`; `doc`, when given, is the first layout of `html`."""
@@ -417,6 +435,16 @@ class Typesetter:
         with timed(self.timings, "front"):
             front = self.laid_part(front_html, 1)
         return back, front, pages
+
+@dataclass
+class Draft:
+    """The body's HTML and its layout, handed from one step of the page make-up to the next. A
+    step that lays the body out again lets go of the layout it was given first (`doc = None`):
+    a long book's layout is hundreds of MB, and two of them alive at once were its peak memory."""
+
+    html: str
+    doc: object = None
+
 
 def first_recto_after(pages: int) -> int:
     """The folio of the first recto (odd page) after `pages` pages."""
