@@ -76,6 +76,9 @@ LOOSE = 1.6  # word space over this many times the font's is loose (issue 14)
 #: adjustment ratios tried in turn: up to 2.5 times the font's space (as few lines over 1.6 as can
 #: be); then any
 VERY_LOOSE = 2.5
+#: the share of a text's justified lines that may be loose (issue 14: 2 % at most): the page
+#: make-up may spend what the best breaks leave of it to keep a word whole at a recto's foot
+LOOSE_SHARE = 0.02
 TOLERANCES = ((VERY_LOOSE - 1) / (LOOSE - 1), 20.0)
 #: letter-spacing: a line without ligatures may be spaced out by up to TRACKING em a letter, where
 #: its word spaces would otherwise stretch beyond TRACK_FROM (of the way from the font's space to
@@ -284,6 +287,10 @@ def items_of(atoms: list[Atom], measure: Measure, language: str | None = None) -
 
 def _loose(lines: list[kp.Line]) -> int:
     return sum(line.ratio > LOOSE_RATIO for line in lines[:-1])
+
+
+def _very_loose(lines: list[kp.Line]) -> bool:
+    return any(line.ratio > TOLERANCES[0] for line in lines[:-1])
 
 
 def fewest(items: list[kp.Item], first: float, rest: float, lines: list[kp.Line],
@@ -573,11 +580,20 @@ class LineSetter:
                     break
         return self._longer[key]
 
-    def html(self, keep: dict[str, tuple[int | None, frozenset[int]]] | None = None) -> tuple[str, Plan]:
+    def loose_budget(self, share: float = LOOSE_SHARE) -> int:
+        """How many loose lines the text's justified lines (notes aside) may gain and stay within
+        `share` of them loose, set at their best."""
+        body = [block.free for block in self.blocks if not block.footnote]
+        justified = sum(len(lines) - 1 for lines in body)
+        return max(0, int(share * justified) - sum(_loose(lines) for lines in body))
+
+    def html(self, keep: dict[str, tuple[int | None, frozenset[int]]] | None = None,
+             spare: int = 0) -> tuple[str, Plan]:
         """The HTML with every block set; `keep`: for a block (by `block_key`), the number of
         lines it must have (None: its best) and the lines (0-based) that may not end with a
-        hyphen, honoured when that costs no loose line more."""
-        memo = repr(sorted((keep or {}).items()))
+        hyphen, honoured when that costs no loose line more — or, for the lines kept from a
+        hyphen, `spare` loose lines more in all (`loose_budget`)."""
+        memo = repr((sorted((keep or {}).items()), spare))
         if memo in self.done:
             return self.done[memo]
         for element, text, tail, cls in self.original.values():
@@ -593,8 +609,9 @@ class LineSetter:
             if count is not None or no_hyphen:
                 held = choose(block.items, block.first, block.rest, count, no_hyphen) if count is not None else None
                 held = held or choose(block.items, block.first, block.rest, None, no_hyphen)
-                if held is not None and _loose(held) <= _loose(block.free):
-                    lines = held
+                more = _loose(held) - _loose(block.free) if held is not None else None
+                if more is not None and (more <= 0 or (no_hyphen and more <= spare and not _very_loose(held))):
+                    lines, spare = held, spare - max(more, 0)
             plan.counts[block.key] = len(lines)
             breaks = [block.items[line.end].ref for line in lines[:-1]]
             normalise_space(block.element, self.context.style_for)

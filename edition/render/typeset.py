@@ -229,9 +229,9 @@ class Typesetter:
         doc = self.repair_notes(html, body_start, None if cut else doc)
         return PartLaid(doc, self.last_part)
 
-    def set_lines(self, html: str, body_start: int, keep: dict | None = None) -> str:
+    def set_lines(self, html: str, body_start: int, keep: dict | None = None, spare: int = 0) -> str:
         """The body's HTML with its lines broken total-fit (render/linebreak.py), styled as
-        `render` will lay it out; `keep` as `linebreak.LineSetter.html` takes it. The same HTML
+        `render` will lay it out; `keep` and `spare` as `linebreak.LineSetter.html` takes them. The same HTML
         is read and measured once (the body is laid out again from another folio when the
         contents grow, and for page make-up)."""
         from weasyprint import CSS
@@ -242,7 +242,7 @@ class Typesetter:
                 sheets = [self.css] + [CSS(string=r, font_config=self.fonts, url_fetcher=self.fetcher) for r in rules]
                 self._line_setter = (html, linebreak.LineSetter(html, sheets, self.fonts, self.fetcher,
                                                                 str(STYLES) + "/"))
-            out, plan = self._line_setter[1].html(keep)
+            out, plan = self._line_setter[1].html(keep, spare)
         log.debug("lines: %s", plan)
         self.line_plan = plan
         return out
@@ -268,14 +268,15 @@ class Typesetter:
                   sorted(feet.values()), short, len(fill))
         tried = [keep] if not feet or not fill else [keep, {k: (plan.counts.get(k), v) for k, (_, v) in feet.items()}]
         draft.doc = None  # a layout is hundreds of MB in a long book: not two alive at once
+        spare = self._line_setter[1].loose_budget()  # loose lines a recto's foot may cost
         for attempt in tried:
-            new_html, new_doc = self.set_and_lay_out(source, body_start, attempt)
+            new_html, new_doc = self.set_and_lay_out(source, body_start, attempt, spare)
             for _ in range(MAX_FOOT_MENDS):  # the lines that moved broke a word at another recto's foot
                 again = makeup.recto_feet(new_doc, body_start)
                 for key, (count, lines) in again.items():  # keep that line whole too
                     kept_count, kept_lines = attempt.get(key, (count, frozenset()))
                     attempt[key] = (kept_count, kept_lines | lines)
-                mended = self.set_lines(source, body_start, attempt) if again else new_html
+                mended = self.set_lines(source, body_start, attempt, spare) if again else new_html
                 if mended == new_html:  # nothing to mend, or no setting of its paragraph mends it
                     break
                 new_html, new_doc = mended, None
@@ -291,9 +292,9 @@ class Typesetter:
             draft.doc = self.render(draft.html, body_start)
             self.body_layouts += 1
 
-    def set_and_lay_out(self, source: str, body_start: int, keep: dict) -> tuple[str, object]:
-        """The body's lines set again with `keep` (`set_lines`), and laid out."""
-        html = self.set_lines(source, body_start, keep)
+    def set_and_lay_out(self, source: str, body_start: int, keep: dict, spare: int = 0) -> tuple[str, object]:
+        """The body's lines set again with `keep` and `spare` (`set_lines`), and laid out."""
+        html = self.set_lines(source, body_start, keep, spare)
         doc = self.render(html, body_start)
         self.body_layouts += 1
         return html, doc
