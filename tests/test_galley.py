@@ -8,23 +8,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import pytest
-
 from edition.render import galley, makeup, notesplit, verify, weasyprint70
 from edition.render.typeset import anchor_folios
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_linebreak import body_html  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def laid():
-    """long-sample's body, its lines set, laid out from folio 7; and its Typesetter."""
-    setter, html = body_html("long-sample.tei.xml")
-    with weasyprint70.layout_scope():
-        set_html = setter.set_lines(html, 7)
-        doc = setter.render(set_html, 7)
-    return {"setter": setter, "html": set_html, "doc": doc}
+from test_linebreak import laid  # noqa: E402,F401  (the fixture: long-sample's body laid out)
 
 
 def test_the_galley_breaks_into_the_pages_it_was_read_from(laid):
@@ -45,7 +33,7 @@ def test_a_note_cut_fills_its_page_and_goes_on_overleaf_whole(laid):
     cuts = galley.make_up(measured)[1]
     assert [(c.page, c.note) for c in cuts] == [(15, "n14")]
     before = verify.pdf_texts(doc)[1]["n14"]
-    html = notesplit.cut_notes(laid["html"], notesplit.note_lines(doc), measured, cuts)
+    html = notesplit.cut_notes(laid["set"], notesplit.note_lines(doc), measured, cuts)
     assert html.count('id="n14-part2"') == 1
     with weasyprint70.layout_scope():
         new = setter.render(html, 7)

@@ -26,12 +26,13 @@ def body_html(fixture: str) -> tuple[typeset.Typesetter, str]:
 
 @pytest.fixture(scope="module")
 def laid():
-    """long-sample's body: its HTML, the same with its lines set, and the layout of that."""
+    """long-sample's body: its HTML, the same with its lines set, and the layout of that from
+    folio 7; and its Typesetter (tests/test_galley.py lays it out again)."""
     setter, html = body_html("long-sample.tei.xml")
     with weasyprint70.layout_scope():
         set_html = setter.set_lines(html, 7)
         doc = setter.render(set_html, 7)
-    return {"html": html, "set": set_html, "doc": doc, "plan": setter.line_plan}
+    return {"html": html, "set": set_html, "doc": doc, "plan": setter.line_plan, "setter": setter}
 
 
 def blocks(html: str) -> dict[str, str]:
