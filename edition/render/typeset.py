@@ -287,8 +287,9 @@ class Typesetter:
                 draft.html, draft.doc = new_html, new_doc
             if kept:
                 return
-            pages, new_doc = len(new_doc.pages), None
-            collected(pages)
+            if not feet:  # else the draft holds it
+                pages, new_doc = len(new_doc.pages), None
+                collected(pages)
         if draft.doc is None:  # no attempt kept: the first layout again
             draft.doc = self.render(draft.html, body_start)
             self.body_layouts += 1
