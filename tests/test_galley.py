@@ -24,23 +24,28 @@ def test_the_galley_breaks_into_the_pages_it_was_read_from(laid):
 
 
 def test_a_note_cut_fills_its_page_and_goes_on_overleaf_whole(laid):
-    """long-sample's page 16 (0-based 15) stops short: the next line's note n14 does not fit. The
-    cut planned on paper is laid out where it was planned: n14's first line with its call, the
-    rest at the head of the next page's notes, the page no longer short, the note whole."""
+    """long-sample's page 16 (0-based 15) stops short: the next line's note n14 does not fit;
+    other short pages run their own last note over to take the lines that come next. The cuts
+    planned on paper are laid out where they were planned: each note's first lines with its
+    call, the rest at the head of the next page's notes, the pages no longer short, every note
+    whole."""
     doc, setter = laid["doc"], laid["setter"]
     measured = galley.measure(doc)
-    assert 15 in makeup.short_pages(doc)
+    short = makeup.short_pages(doc)  # a cut moves later breaks: a page after may need one too
     cuts = galley.make_up(measured)[1]
-    assert [(c.page, c.note) for c in cuts] == [(15, "n14")]
-    before = verify.pdf_texts(doc)[1]["n14"]
+    assert (15, "n14") in [(c.page, c.note) for c in cuts] and len(cuts) > 1
+    assert 15 in short
+    before = verify.pdf_texts(doc)[1]
     html = notesplit.cut_notes(laid["set"], notesplit.note_lines(doc), measured, cuts)
-    assert html.count('id="n14-part2"') == 1
+    assert all(html.count(f'id="{c.note}-part2"') == 1 for c in cuts)
     with weasyprint70.layout_scope():
         new = setter.render(html, 7)
     pages = anchor_folios(new, 0)
-    assert pages["n14-call"] == pages["n14"] == 15 and pages["n14-part2"] == 16
-    assert 15 not in makeup.short_pages(new)
-    assert verify.pdf_texts(new)[1]["n14"] == before
+    for cut in cuts:
+        assert pages[f"{cut.note}-call"] == pages[cut.note] == cut.page
+        assert pages[f"{cut.note}-part2"] == cut.page + 1
+    assert not {c.page for c in cuts} & set(makeup.short_pages(new))
+    assert verify.pdf_texts(new)[1] == before
 
 
 # --- on paper: galleys made by hand --------------------------------------------------------------
@@ -69,6 +74,18 @@ def test_a_short_page_gets_the_lines_of_the_note_that_fit():
     starts, cuts = galley.make_up(paper(lines, {"n1": 5}, height=130.0))
     assert cuts == [galley.Cut(0, "n1", 3, 10)]
     assert starts[:3] == [0, 10, 20]
+
+
+def test_a_page_runs_its_own_last_note_over_to_take_the_lines_that_must_travel_together():
+    # five lines (50), the third calling a 3-line note (5 + 24): 21 left, and the next three
+    # lines (a paragraph too short to break) need 30. They call no note; the page's own note
+    # keeps one line (5 + 8) and runs two over, and the three lines come up (50 + 30 + 13 = 93).
+    lines = [("a", i, ["n1"] if i == 2 else []) for i in range(5)] + [("b", i, []) for i in range(3)] + \
+        [("c", i, []) for i in range(10)]
+    starts, cuts = galley.make_up(paper(lines, {"n1": 3}))
+    assert cuts == [galley.Cut(0, "n1", 1, 8)]
+    assert starts[:2] == [0, 8]
+    assert galley.make_up(paper(lines, {"n1": 3}), cut=False)[0][1] == 5
 
 
 def test_no_cut_where_widows_and_orphans_keep_the_lines_off_or_the_note_is_one_line():

@@ -242,8 +242,10 @@ def _back_up(lines: list[Line], start: int, end: int) -> int:
 
 def _cut(galley: Galley, page: _Page, end: int, number: int) -> tuple[Cut, float] | None:
     """The cut that fills a short page ending before line `end`, and the height of the rest of
-    the note: the lines up to the next place a page may end, with the notes they call, the last
-    of those notes cut."""
+    the note. The page takes the lines up to the next place a page may end, with the notes they
+    call, and the last note on the page is cut: the last of those lines' notes, or, when they
+    call none, the last of the page's own (its lines moved overleaf make room for the text, as
+    a compositor runs a note over rather than leave the page short)."""
     lines = galley.lines
     used, area = page.placed[end - page.start - 1] if end > page.start else (0.0, page.area)
     room = galley.height - used - area
@@ -256,24 +258,22 @@ def _cut(galley: Galley, page: _Page, end: int, number: int) -> tuple[Cut, float
         return None
     chunk = lines[end:stop]
     calls = [c for line in chunk for c in line.calls]
-    if not calls or calls[-1] not in galley.notes:
-        return None
-    note = galley.notes[calls[-1]]
-    text = sum(line.gap + line.height for line in chunk)
-    fixed = _notes_height(galley, calls[:-1], area) + note.extra
-    if not area and not calls[:-1]:
-        fixed += galley.area_top
-    keep, total = 0, 0.0
-    while keep < len(note.lines) - MIN_OVERLEAF and \
-            used + text + fixed + total + note.lines[keep] <= galley.height + EPSILON:
-        total += note.lines[keep]
-        keep += 1
+    on_page = [c for line in lines[page.start:end] for c in line.calls]
+    last = (calls or on_page or [None])[-1]
+    if last not in galley.notes:
+        return None  # no note to cut (a note continued from the page before is not cut again)
+    note = galley.notes[last]
+    full = used + sum(line.gap + line.height for line in chunk) + _notes_height(galley, calls, area)
+    keep = len(note.lines) - MIN_OVERLEAF
+    while keep >= MIN_AT_CALL and full - sum(note.lines[keep:]) > galley.height + EPSILON:
+        keep -= 1
     if keep < MIN_AT_CALL:
         return None
-    if stop < len(lines) and used + text + fixed + total + lines[stop].gap + lines[stop].height <= galley.height:
+    filled = full - sum(note.lines[keep:])
+    if filled + lines[stop].gap + lines[stop].height <= galley.height:
         return None  # the page would take more lines: the note is not what keeps them off
     rest = note.extra + sum(note.lines[keep:])
-    return Cut(number, calls[-1], keep, stop), rest
+    return Cut(number, last, keep, stop), rest
 
 
 def anchor_line(lines: list[Line], start: int) -> int | None:
