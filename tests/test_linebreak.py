@@ -161,3 +161,14 @@ def test_serialise_keeps_what_it_was_given():
     assert out == again
     assert '<p class="a" data-x="&quot;q&quot;">One&nbsp;two <em>three</em> &lt;four&gt;<br>five</p>' in out
     assert "<!-- a comment -->" in out
+
+
+def test_a_block_is_known_by_the_same_key_before_and_after_its_breaks_are_set():
+    """A break after a word's own hyphen ("non-\\nvoting") and a hyphenated break ("im‐\\nportant")
+    leave the block's key as it was: the page make-up finds the block it names (before, a
+    paragraph with a compound word broken at its hyphen was unknown to it)."""
+    from xml.etree import ElementTree as ET
+
+    before = ET.fromstring("<p>a non-voting <em>important</em> mandate</p>")
+    after = ET.fromstring("<p>a non-\nvoting <em>im\u2010\nportant</em>\nmandate</p>")
+    assert linebreak.block_key(before) == linebreak.block_key(after)

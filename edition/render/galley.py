@@ -18,15 +18,23 @@ compares the pages `make_up` finds without cuts with the layout it was read from
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 AVOID = ("avoid", "avoid-page")
 FORCED = ("page", "left", "right", "recto", "verso")
+SIDES = {"left": "left", "verso": "left", "right": "right", "recto": "right"}
 HEADINGS = ("h1", "h2", "h3", "h4")
 #: the fewest lines of a cut note on its call's page, and on the next: one, as TeX allows (a note
 #: cut after its first line ends it justified, and the rest is marked continued)
 MIN_AT_CALL, MIN_OVERLEAF = 1, 1
 EPSILON = 0.01
+#: how much the space between the text and the footnote rule (print.css `@footnote`
+#: margin-top, 2.5 mm) may shrink on a page to take the lines that would leave it short: 2 px (1.5 pt),
+#: which the eye does not tell from page to page (TeX's \skip\footins may shrink by 4 pt)
+FOOT_SQUEEZE = 2.0  # px
+#: a shrunk space is planned half a pixel more than the paper asks (a note cut there has come
+#: out that much taller than its lines on paper)
+SQUEEZE_SAFETY = 0.5
 
 
 @dataclass
@@ -39,6 +47,8 @@ class Line:
     calls: list[str]
     allowed: bool = True  # a page may end before it
     forced: bool = False  # a page must end before it
+    free: bool = True  # the `break-*` properties let a page end before it (widows and orphans aside)
+    side: str = ""  # "right" or "left": the page it must open is a recto, or a verso
     orphans: int = 2  # its block's
     widows: int = 2
 
@@ -59,6 +69,7 @@ class Galley:
     notes: dict[str, Note]
     height: float  # a page's text block
     area_top: float  # what the footnote area takes above its first note
+    area_margin: float = 0.0  # of that, the space above the rule
     starts: list[int] = field(default_factory=list)  # the first line of each page, as laid out
 
 
@@ -77,11 +88,12 @@ class Cut:
 
 def text_lines(box, chain: tuple = ()) -> list[tuple]:
     """The line boxes of a page's text in order, each with the block boxes it is in; not those
-    inside an inline block (a margin number is laid out as one)."""
+    inside an inline block (a margin number is laid out as one), nor a list item's marker (set
+    beside its first line, not a line of its own)."""
     from weasyprint.formatting_structure import boxes
 
     if isinstance(box, boxes.LineBox):
-        return [(box, chain)]
+        return [] if (box.element_tag or "").endswith("::marker") else [(box, chain)]
     if isinstance(box, boxes.InlineBlockBox):
         return []
     if isinstance(box, boxes.BlockBox):
@@ -130,7 +142,7 @@ def measure(document) -> Galley:
     lines: list[Line] = []
     notes: dict[str, Note] = {}
     starts: list[int] = []
-    height = area_top = 0.0
+    height = area_top = area_margin = 0.0
     previous = None  # (line box, chain, page number)
     counts: dict[int, int] = {}
     for number, page in enumerate(document.pages):
@@ -139,7 +151,8 @@ def measure(document) -> Galley:
         found: list = []
         for child in tree.children:
             if isinstance(child, boxes.FootnoteAreaBox):
-                area_top = area_top or child.margin_top + child.border_top_width + child.padding_top
+                area_top = max(area_top, child.margin_top + child.border_top_width + child.padding_top)
+                area_margin = max(area_margin, child.margin_top)
                 for note in child.children:
                     if note.element is not None:
                         heights = [b.height for b in note.descendants() if isinstance(b, boxes.LineBox)]
@@ -161,31 +174,58 @@ def measure(document) -> Galley:
                     line.top = _space(ending, starting, True)
                 else:
                     line.gap = _space(ending, starting, False)
-                line.allowed, line.forced = _break_rules(shared, ending, starting)
+                line.free, side = _break_rules(shared, ending, starting)
+                line.forced, line.side = bool(side), SIDES.get(side, "")
             lines.append(line)
             previous = (box, chain, number)
     _widows_and_orphans(lines, counts)
-    return Galley(lines, notes, height, area_top, starts)
+    return Galley(lines, notes, height, area_top, area_margin, starts)
 
 
-def _break_rules(shared: tuple, ending: tuple, starting: tuple) -> tuple[bool, bool]:
-    """Whether a page may end, and must end, between two lines (the `break-*` properties of
-    the boxes they share, of those that end with the first and those that start with the second)."""
-    forced = any(b.style["break_after"] in FORCED for b in ending) or \
-        any(b.style["break_before"] in FORCED for b in starting)
-    avoid = any(b.style["break_inside"] in AVOID for b in shared)
-    avoid = avoid or any(b.style["break_after"] in AVOID for b in ending)
-    avoid = avoid or any(b.style["break_before"] in AVOID for b in starting)
-    return forced or not avoid, forced
+def _break_rules(shared: tuple, ending: tuple, starting: tuple) -> tuple[bool, str]:
+    """Whether a page may end between two lines, and the break a page must end with there ("":
+    none; "page", "right", …), from the `break-*` properties of the boxes they share, of those
+    that end with the first and those that start with the second."""
+    values = [b.style["break_after"] for b in ending] + [b.style["break_before"] for b in starting]
+    forced = next((v for v in values if v in SIDES), next((v for v in values if v in FORCED), ""))
+    avoid = any(b.style["break_inside"] in AVOID for b in shared) or any(v in AVOID for v in values)
+    return bool(forced) or not avoid, forced
 
 
 def _widows_and_orphans(lines: list[Line], counts: dict[int, int]) -> None:
     """No page ends inside a block before its `orphans`-th line or with fewer than its `widows`
     last lines left for the next."""
     for line in lines:
-        total = counts[id(line.element)]
-        if 0 < line.index and (line.index < line.orphans or total - line.index < line.widows):
-            line.allowed = line.forced
+        _allow(line, counts[id(line.element)])
+
+
+def _allow(line: Line, total: int) -> None:
+    inside = 0 < line.index and (line.index < line.orphans or total - line.index < line.widows)
+    line.allowed = line.forced if inside else line.free
+
+
+def relined(galley: Galley, element, delta: int) -> Galley | None:
+    """The galley with the block of `element` set a line longer (`delta` 1: a line like its
+    last, calling nothing, added) or shorter (-1: its last line taken away, what that line
+    called moved to the line before); None when the block's lines are not in one run."""
+    at = [i for i, line in enumerate(galley.lines) if line.element is element]
+    if not at or at != list(range(at[0], at[-1] + 1)) or len(at) + delta < 1:
+        return None
+    lines = list(galley.lines)
+    last = lines[at[-1]]
+    if delta > 0:
+        inner_top = lines[at[1]].top if len(at) > 1 else 0.0
+        lines.insert(at[-1] + 1, replace(last, gap=0.0, top=inner_top, index=last.index + 1, calls=[],
+                                         free=True, forced=False))
+        block = at + [at[-1] + 1]
+    else:
+        lines[at[-2]] = replace(lines[at[-2]], calls=lines[at[-2]].calls + last.calls)
+        del lines[at[-1]]
+        block = at[:-1]
+    for i in block:
+        lines[i] = replace(lines[i])
+        _allow(lines[i], len(block))
+    return replace(galley, lines=lines, starts=[])
 
 
 # --- making up pages on paper --------------------------------------------------------------------
@@ -193,9 +233,16 @@ def _widows_and_orphans(lines: list[Line], counts: dict[int, int]) -> None:
 @dataclass
 class _Page:
     start: int
+    number: int
+    index: int  # in the layout: a blank page, which the galley has not, before a section's recto
+    carry: float = 0.0  # the rest of a note cut on the page before, opening this one's notes
     used: float = 0.0  # text, from the top
     area: float = 0.0  # the footnote area (0: none)
     placed: list = field(default_factory=list)  # after each line: (used, area)
+    end: int = 0  # its last line + 1
+    room: float = 0.0  # left between its text and its notes (or its foot)
+    cut: Cut | None = None
+    squeeze: float = 0.0  # what the space above its notes shrinks
 
 
 def _notes_height(galley: Galley, calls: list[str], area: float) -> float:
@@ -203,14 +250,31 @@ def _notes_height(galley: Galley, calls: list[str], area: float) -> float:
     return area + (galley.area_top if add and not area else 0.0) + add
 
 
-def make_up(galley: Galley, cut: bool = True) -> tuple[list[int], list[Cut]]:
-    """The first line of each page, and the notes cut, as `galley` breaks into pages."""
-    lines, starts, cuts = galley.lines, [], []
-    i, carry = 0, 0.0  # carry: a cut note's rest, opening the next page's notes
-    while i < len(lines):
-        starts.append(i)
-        page = _Page(i, area=(galley.area_top + carry) if carry else 0.0)
-        carry, j = 0.0, i
+def make_up(galley: Galley, cut: bool = True) -> tuple[list[int], list[Cut], dict[int, float]]:
+    """The first line of each page, the notes cut, and what the space above the notes shrinks
+    on each page that needs it (by the page's index in the layout), as `galley` breaks into
+    pages."""
+    pages = list(_pages(galley, cut))
+    return [p.start for p in pages], [p.cut for p in pages if p.cut is not None], \
+        {p.index: p.squeeze for p in pages if p.squeeze}
+
+
+def foot_rules(galley: Galley, squeezes: dict[int, float]) -> str:
+    """The CSS that shrinks the space above the notes of the pages `make_up` found (0-based)."""
+    return "".join(f"@page :nth({index + 1}) {{ @footnote {{ margin-top: {galley.area_margin - px:.2f}px; }} }}\n"
+                   for index, px in sorted(squeezes.items()))
+
+
+def _pages(galley: Galley, cut: bool = True, origin: _Page | None = None, count: int | None = None):
+    """The pages `galley` breaks into: from the first line, or from where page `origin` (as
+    made up before) starts; up to page `count` or to the end."""
+    lines = galley.lines
+    i, number, index, carry = (origin.start, origin.number, origin.index, origin.carry) if origin else (0, 0, 0, 0.0)
+    while i < len(lines) and (count is None or number < count):
+        if lines[i].side and (index % 2 == 0) != (lines[i].side == "right"):
+            index += 1  # a blank page before a recto (or a verso) that must start a section
+        page = _Page(i, number, index, carry, area=(galley.area_top + carry) if carry else 0.0)
+        j = i
         while j < len(lines):
             line = lines[j]
             if j > i and line.forced:
@@ -223,13 +287,102 @@ def make_up(galley: Galley, cut: bool = True) -> tuple[list[int], list[Cut]]:
             page.placed.append((used, area))
             j += 1
         end = j if j == len(lines) or lines[j].forced else _back_up(lines, i, j)
+        used, area = page.placed[end - i - 1] if end > i else (0.0, page.area)
+        page.room, carry = galley.height - used - area, 0.0
         if cut and end < len(lines) and not lines[end].forced:
-            found = _cut(galley, page, end, len(starts) - 1)
+            found = _foot(galley, page, end, number)
             if found is not None:
-                cuts.append(found[0])
-                end, carry = found[0].anchor, found[1]
-        i = max(end, i + 1)
-    return starts, cuts
+                end, page.cut, carry, filled = found
+                page.room = galley.height - filled
+                page.squeeze = filled - galley.height + SQUEEZE_SAFETY if filled > galley.height + EPSILON else 0.0
+        page.end = max(end, i + 1)
+        yield page
+        i, number, index = page.end, number + 1, index + 1
+
+
+def is_short(room: float, height: float, following) -> bool:
+    """Whether a page whose text stops `room` above its notes (or its foot) is short: by more
+    than a line and a half (lines `height` high), unless a heading comes next (`following`,
+    the element of the next page's first line). The one rule of the page make-up on paper and
+    on a layout (render/makeup.py `short_pages`), as ../shared/tools/check_typography.py counts."""
+    return room > 1.5 * height and getattr(following, "tag", None) not in HEADINGS
+
+
+def _short(galley: Galley, pages: list[_Page]) -> list[int]:
+    lines = galley.lines
+    return [n for n, (page, following) in enumerate(zip(pages, pages[1:]))
+            if not lines[following.start].forced and  # a section's end
+            is_short(page.room, lines[page.end - 1].height, lines[following.start].element)]
+
+
+#: the pages after a short one over which a block set a line longer or shorter is judged
+FILL_REACH = 2
+
+
+def fill_pages(galley: Galley, options, budget: int) -> dict[object, int]:
+    """The blocks to set a line longer or shorter (element → 1 or -1) so that fewer pages are
+    short, the page make-up (with its note cuts) done on paper. For each short page in turn,
+    the blocks with a line on it or on the page before are tried at each length
+    `options(element)` offers, as (delta, demerits more, loose lines more): one block, else two.
+    The change kept leaves the fewest pages short from the first page it moves to `FILL_REACH`
+    pages after this one (and fewer than before), then costs the fewest loose lines, then the
+    least demerits. Loose lines spent come out of `budget`. A block is changed once."""
+    chosen: dict[object, int] = {}
+    pages = list(_pages(galley))
+    n = 0
+    while n < len(pages) - 1:
+        if _short(galley, pages[n:n + 2]):
+            tries = [(element, start, option) for element, start in _blocks(galley, pages, n)
+                     if element not in chosen for option in options(element)]
+            best = None
+            for changes in [[t] for t in tries] or [[]]:
+                best = _better(galley, pages, n, changes, budget, best)
+            if best is None:
+                for k, first in enumerate(tries):
+                    for second in tries[k + 1:]:
+                        if second[0] is not first[0]:
+                            best = _better(galley, pages, n, [first, second], budget, best)
+            if best is not None:
+                _, changes, galley = best
+                for element, _, (delta, _, loose) in changes:
+                    chosen[element], budget = delta, budget - max(loose, 0)
+                start = min(c[1] for c in changes)
+                pages = pages[:start] + list(_pages(galley, True, pages[start]))
+        n += 1
+    return chosen
+
+
+def _better(galley: Galley, pages: list[_Page], n: int, changes: list, budget: int, best):
+    """`best` or, when it is better, (score, changes, galley) for the galley with `changes` made:
+    (element, first page, (delta, demerits, loose lines))."""
+    loose = sum(max(option[2], 0) for _, _, option in changes)
+    if not changes or loose > budget:
+        return best
+    trial = galley
+    for element, _, (delta, _, _) in changes:
+        trial = relined(trial, element, delta)
+        if trial is None:
+            return best
+    start = min(c[1] for c in changes)
+    window = pages[start:n + 2 + FILL_REACH]
+    tried = list(_pages(trial, True, window[0], start + len(window)))
+    short = len(_short(trial, tried))
+    score = (short, loose, sum(option[1] for _, _, option in changes))
+    if short < len(_short(galley, window)) and (best is None or score < best[0]):
+        return score, changes, trial
+    return best
+
+
+def _blocks(galley: Galley, pages: list[_Page], n: int) -> list[tuple[object, int]]:
+    """The blocks with a line on page `n` or on the page before, each with the page it starts on."""
+    lines = galley.lines
+    found: dict[int, tuple[object, int]] = {}
+    for number in range(max(n - 1, 0), n + 1):
+        for line in lines[pages[number].start:pages[number].end]:
+            if line.element is not None and id(line.element) not in found:
+                first = pages[number].start - line.index if line is lines[pages[number].start] else pages[number].start
+                found[id(line.element)] = (line.element, max(k for k, p in enumerate(pages[:number + 1]) if p.start <= first))
+    return list(found.values())
 
 
 def _back_up(lines: list[Line], start: int, end: int) -> int:
@@ -240,17 +393,20 @@ def _back_up(lines: list[Line], start: int, end: int) -> int:
     return end
 
 
-def _cut(galley: Galley, page: _Page, end: int, number: int) -> tuple[Cut, float] | None:
-    """The cut that fills a short page ending before line `end`, and the height of the rest of
-    the note. The page takes the lines up to the next place a page may end, with the notes they
-    call, and the last note on the page is cut: the last of those lines' notes, or, when they
-    call none, the last of the page's own (its lines moved overleaf make room for the text, as
-    a compositor runs a note over rather than leave the page short)."""
+def _foot(galley: Galley, page: _Page, end: int, number: int) -> tuple[int, Cut | None, float, float] | None:
+    """How a short page ending before line `end` is filled: it takes the lines up to the next
+    place a page may end, with the notes they call, where the space above its notes shrinks
+    (by `FOOT_SQUEEZE` at most), else where the last note on the page is cut (then with that
+    space shrunk if need be): the last of those lines' notes, or, when they call none, the last
+    of the page's own (its lines moved overleaf make room for the text, as a compositor runs a
+    note over rather than leave the page short).
+    (where the page now ends, the cut or None, the height of the cut note's rest, how far down
+    the page is filled: beyond its height by what the space above the notes shrinks); None
+    when it cannot be."""
     lines = galley.lines
     used, area = page.placed[end - page.start - 1] if end > page.start else (0.0, page.area)
-    room = galley.height - used - area
-    if room <= 1.5 * lines[end].height or lines[end].element.tag in HEADINGS:
-        return None  # not short, or a heading comes next
+    if not is_short(page.room, lines[end].height, lines[end].element):
+        return None
     stop = end + 1
     while stop < len(lines) and not lines[stop].allowed:
         stop += 1
@@ -258,22 +414,28 @@ def _cut(galley: Galley, page: _Page, end: int, number: int) -> tuple[Cut, float
         return None
     chunk = lines[end:stop]
     calls = [c for line in chunk for c in line.calls]
+    full = used + sum(line.gap + line.height for line in chunk) + _notes_height(galley, calls, area)
+    squeezed = galley.height + (FOOT_SQUEEZE - SQUEEZE_SAFETY if area or calls else 0.0) + EPSILON
     on_page = [c for line in lines[page.start:end] for c in line.calls]
     last = (calls or on_page or [None])[-1]
-    if last not in galley.notes:
-        return None  # no note to cut (a note continued from the page before is not cut again)
-    note = galley.notes[last]
-    full = used + sum(line.gap + line.height for line in chunk) + _notes_height(galley, calls, area)
-    keep = len(note.lines) - MIN_OVERLEAF
-    while keep >= MIN_AT_CALL and full - sum(note.lines[keep:]) > galley.height + EPSILON:
-        keep -= 1
-    if keep < MIN_AT_CALL:
+    for limit, cutting in ((squeezed, False), (galley.height + EPSILON, True), (squeezed, True)):
+        if not cutting and full <= limit:
+            cut, rest, filled = None, 0.0, full  # whole, the space above the notes shrunk
+            break
+        if cutting and last in galley.notes:  # not a note continued from the page before
+            note = galley.notes[last]
+            keep = len(note.lines) - MIN_OVERLEAF
+            while keep >= MIN_AT_CALL and full - sum(note.lines[keep:]) > limit:
+                keep -= 1
+            if keep >= MIN_AT_CALL:
+                cut, rest = Cut(number, last, keep, stop), note.extra + sum(note.lines[keep:])
+                filled = full - sum(note.lines[keep:])
+                break
+    else:
         return None
-    filled = full - sum(note.lines[keep:])
-    if filled + lines[stop].gap + lines[stop].height <= galley.height:
+    if filled + lines[stop].gap + lines[stop].height <= max(galley.height, filled):
         return None  # the page would take more lines: the note is not what keeps them off
-    rest = note.extra + sum(note.lines[keep:])
-    return Cut(number, last, keep, stop), rest
+    return stop, cut, rest, filled
 
 
 def anchor_line(lines: list[Line], start: int) -> int | None:

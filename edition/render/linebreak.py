@@ -476,10 +476,9 @@ class Plan:
 
 def block_key(element) -> str:
     """A block known by its text, the same before and after its breaks are set: without white
-    space, and without the hyphens set at breaks (a hyphenate-character before a newline)."""
-    text = "".join(element.itertext())
-    text = re.sub(r"[\u2010-]\n", "", text)
-    return re.sub(r"\s+", "", text)
+    space, and without hyphens (a break sets a hyphenate-character before its newline, or a
+    newline after a word's own hyphen: "non-\nvoting" is the text's "non-voting")."""
+    return re.sub(r"[\s\u00ad\u2010-]+", "", "".join(element.itertext()))
 
 
 @dataclass
@@ -523,13 +522,14 @@ class LineSetter:
         self.language = document.etree_element.get("lang")
         self.blocks: list[_Block] = []
         self.left = 0  # blocks left to WeasyPrint
-        self._longer: dict[str, float | None] = {}
+        self._other: dict[str, list[tuple[int, float, int]]] = {}
         for block in found:
             if block.style["text_align_all"] != "justify":
                 continue
             read = self.read(block, pseudo)
             if read is not None:
                 self.blocks.append(read)
+        self._by_key = {block.key: block for block in reversed(self.blocks)}  # the first of a key
         # every text in the set blocks as it was, to start from again at each `html`
         self.original: dict[int, tuple] = {}
         for block in self.blocks:
@@ -566,19 +566,26 @@ class LineSetter:
         free = fewest(items, first, rest, free, looser=block.footnote)
         return _Block(block.element, atoms, items, first, rest, block_key(block.element), free, block.footnote)
 
-    def longer(self, key: str) -> float | None:
-        """What setting a block a line longer than its best costs (demerits), if it can be
-        without a loose line more; else None (for `fill_pages`)."""
-        if key not in self._longer:
-            self._longer[key] = None
-            for block in self.blocks:
-                if block.key == key and len(block.free) > 1:
-                    longer = choose(block.items, block.first, block.rest, len(block.free) + 1)
-                    if longer is not None and len(longer) == len(block.free) + 1 and \
-                            _loose(longer) <= _loose(block.free):
-                        self._longer[key] = longer[-1].demerits - block.free[-1].demerits
-                    break
-        return self._longer[key]
+    def other_lengths(self, element) -> list[tuple[int, float, int]]:
+        """The block of `element` (in a layout of this HTML) set a line longer and a line
+        shorter than its best, as (1 or -1, demerits more, loose lines more); not the settings
+        with a very loose line, or with more than one loose line more (a paragraph spread to a
+        line more at the cost of several is a river; for the page make-up, render/galley.py
+        `fill_pages`)."""
+        if SET_CLASS not in classes_of(element):
+            return []
+        key = block_key(element)
+        if key not in self._other:
+            self._other[key] = []
+            block = self._by_key.get(key)
+            for delta in (1, -1) if block is not None else ():
+                count = len(block.free) + delta
+                other = choose(block.items, block.first, block.rest, count) if count >= 1 else None
+                if other is not None and len(other) == count and not _very_loose(other) and \
+                        _loose(other) - _loose(block.free) <= 1:
+                    self._other[key].append((delta, other[-1].demerits - block.free[-1].demerits,
+                                             _loose(other) - _loose(block.free)))
+        return self._other[key]
 
     def loose_budget(self, share: float = LOOSE_SHARE) -> int:
         """How many loose lines the text's justified lines (notes aside) may gain and stay within
@@ -591,8 +598,8 @@ class LineSetter:
              spare: int = 0) -> tuple[str, Plan]:
         """The HTML with every block set; `keep`: for a block (by `block_key`), the number of
         lines it must have (None: its best) and the lines (0-based) that may not end with a
-        hyphen, honoured when that costs no loose line more — or, for the lines kept from a
-        hyphen, `spare` loose lines more in all (`loose_budget`)."""
+        hyphen, honoured when that costs no loose line more, or no more than what is left of
+        `spare` loose lines in all (`loose_budget`), and no very loose line."""
         memo = repr((sorted((keep or {}).items()), spare))
         if memo in self.done:
             return self.done[memo]
@@ -610,7 +617,7 @@ class LineSetter:
                 held = choose(block.items, block.first, block.rest, count, no_hyphen) if count is not None else None
                 held = held or choose(block.items, block.first, block.rest, None, no_hyphen)
                 more = _loose(held) - _loose(block.free) if held is not None else None
-                if more is not None and (more <= 0 or (no_hyphen and more <= spare and not _very_loose(held))):
+                if more is not None and (more <= 0 or (more <= spare and not _very_loose(held))):
                     lines, spare = held, spare - max(more, 0)
             plan.counts[block.key] = len(lines)
             breaks = [block.items[line.end].ref for line in lines[:-1]]

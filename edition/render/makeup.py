@@ -6,8 +6,8 @@
   and no hyphen there;
 - a short page — its text stops more than a line and a half above its notes or its foot, because
   what comes next (a line with the note it calls, or two lines by widows and orphans) does not
-  fit: `fill_pages` runs the cheapest paragraphs and notes wholly on it a line long, where they
-  can be without a loose line more, which moves nothing to another page;
+  fit: `short_pages` finds them on a layout (render/galley.py makes the pages up on paper, and
+  chooses the paragraphs set a line longer or shorter and the notes cut that fill them);
 - `unchosen_breaks` checks that WeasyPrint took every break chosen (a line measured too short
   would have been broken again, leaving a word alone on a justified line).
 
@@ -16,9 +16,7 @@ typeset.py's `Typesetter.make_up` lays the body out again once when there is any
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from .galley import text_lines
+from .galley import is_short, text_lines
 from .linebreak import HYPHENS, SET_CLASS, block_key
 from .linemeasure import classes_of
 
@@ -90,99 +88,26 @@ def recto_feet(document, first_folio: int) -> dict[str, tuple[int, frozenset[int
     return out
 
 
-@dataclass
-class PageLines:
-    """What a laid-out page holds, for `short_pages` and `fill_pages`."""
-
-    number: int  # 0-based index in the part
-    lines: list  # line boxes of the text, in order
-    notes: list  # footnote boxes, in order
-    bottom: float  # where the text must end: the footnote area's top, or the page's bottom
-    area_top: float  # what the footnote area takes above its notes (margin, border, padding)
-
-
-def _pages(document) -> list[PageLines]:
+def short_pages(document) -> list[int]:
+    """The pages (0-based in the part) whose text stops more than a line and a half short of
+    the foot of the page or of its notes, not counting a part's last page or one before a
+    heading (`galley.is_short`): as tests/../shared/tools/check_typography.py counts them from
+    the PDF."""
     from weasyprint.formatting_structure import boxes
 
     from .weasyprint70 import page_box
 
-    out = []
-    for number, page in enumerate(document.pages):
+    pages = []
+    for page in document.pages:
         tree = page_box(page)
-        lines, notes, area = [], [], None
+        lines, bottom = [], tree.content_box_y() + tree.height
         for child in tree.children:
             if isinstance(child, boxes.FootnoteAreaBox):
-                area = child
-                notes = [n for n in child.children if n.element is not None]
+                if any(note.element is not None for note in child.children):
+                    bottom = child.position_y
             elif not isinstance(child, boxes.MarginBox):
                 lines += [line for line, _ in text_lines(child)]  # not a margin number's
-        bottom = tree.content_box_y() + tree.height
-        overhead = 0.0
-        if area is not None:
-            overhead = area.margin_top + area.border_top_width + area.padding_top
-            if notes:
-                bottom = area.position_y
-        out.append(PageLines(number, lines, notes, bottom, overhead))
-    return out
-
-
-def _short(page: PageLines, following: PageLines | None) -> float:
-    """How far above where it could end a page's text ends (px), when the page is short: not
-    the part's last page, nor one before a heading; else 0."""
-    if following is None or not page.lines or not following.lines:
-        return 0.0
-    first = following.lines[0]
-    if first.element is not None and first.element.tag in ("h1", "h2", "h3"):
-        return 0.0
-    last = page.lines[-1]
-    room = page.bottom - (last.position_y + last.height)
-    return room if room > 1.5 * last.height else 0.0
-
-
-def short_pages(document) -> list[int]:
-    """The pages (0-based in the part) whose text stops more than a line and a half short of
-    the foot of the page or of its notes, not counting a part's last page or one before a
-    heading: as tests/../shared/tools/check_typography.py counts them from the PDF."""
-    pages = _pages(document)
-    return [p.number for p, q in zip(pages, pages[1:] + [None]) if _short(p, q)]
-
-
-def fill_pages(document, longer) -> dict[str, int]:
-    """For each short page: the paragraphs and notes wholly on it to run a line long, so that
-    it ends less than a line and a half short; the cheapest (`longer(key)`: what running a
-    block a line long costs, None if it cannot be without a loose line more). What does not fit
-    on the page (the next page's first line, with the notes it calls) stays where it is, and
-    nothing else moves. Block key → lines to add."""
-    pages = _pages(document)
-    out: dict[str, int] = {}
-    for page, following in zip(pages, pages[1:] + [None]):
-        room = _short(page, following)
-        if not room:
-            continue
-        elsewhere = {id(line.element) for other in pages if other is not page for line in other.lines}
-        candidates, seen = [], set()
-        for line in page.lines + [l for note in page.notes for l in _line_boxes(note)]:
-            el = line.element
-            if el is None or id(el) in seen or id(el) in elsewhere or SET_CLASS not in classes_of(el):
-                continue
-            seen.add(id(el))
-            key = block_key(el)
-            cost = longer(key)
-            if cost is not None:
-                candidates.append((cost, key, line.height))
-        leading = page.lines[-1].height
-        gained = 0.0
-        for cost, key, height in sorted(candidates):
-            if room - gained <= 1.5 * leading:
-                break
-            if gained + height < room - 0.5:
-                out[key] = out.get(key, 0) + 1
-                gained += height
-    return out
-
-
-def _line_boxes(box) -> list:
-    from weasyprint.formatting_structure import boxes
-
-    return [b for b in box.descendants() if isinstance(b, boxes.LineBox)]
-
+        pages.append((lines, bottom))
+    return [number for number, ((lines, bottom), (following, _)) in enumerate(zip(pages, pages[1:]))
+            if lines and following and
+            is_short(bottom - (lines[-1].position_y + lines[-1].height), lines[-1].height, following[0].element)]

@@ -251,24 +251,28 @@ class Typesetter:
         """Set the lines of some paragraphs again and lay the body out once more, when the first
         layout broke a word at the foot of a recto, or left a page short because what came next
         (a line with its note) did not fit: those paragraphs set with as many lines and no hyphen
-        there; on a short page, the cheapest paragraphs and notes wholly on it that can run a line
-        long without a loose line more do, which moves nothing to another page (render/makeup.py).
-        The new layout is kept unless it has more short pages (with a recto's foot to mend, the
-        one that mends only that is tried next); `draft` holds the HTML and the layout kept."""
-        plan = self.line_plan
+        there; for a short page, the paragraph on it that set a line longer or shorter leaves the
+        fewest pages short when the pages are made up again on paper (render/galley.py
+        `fill_pages`), at the fewest loose lines more (within the text's 2 %). The new layout is
+        kept unless it has more short pages (with a recto's foot to mend, the one that mends only
+        that is tried next); `draft` holds the HTML and the layout kept."""
+        plan, setter = self.line_plan, self._line_setter[1]
+        spare = setter.loose_budget()  # loose lines a short page or a recto's foot may cost
         feet = makeup.recto_feet(draft.doc, body_start)
-        fill = makeup.fill_pages(draft.doc, self._line_setter[1].longer)
+        measured = galley.measure(draft.doc)
+        fill = galley.fill_pages(measured, setter.other_lengths, spare) if galley.check(measured) else {}
+        del measured
         if not feet and not fill:
             return
         short = makeup.short_pages(draft.doc)
         keep = {key: (plan.counts.get(key), lines) for key, (_, lines) in feet.items()}
-        for key, more in fill.items():
+        for element, more in fill.items():
+            key = linebreak.block_key(element)
             keep[key] = (plan.counts[key] + more, keep.get(key, (None, frozenset()))[1])
-        log.debug("make-up: hyphens at the foot of a recto %s; pages short %s, paragraphs run long %d",
-                  sorted(feet.values()), short, len(fill))
+        log.debug("make-up: hyphens at the foot of a recto %s; pages short %s, paragraphs set a line longer "
+                  "or shorter %s", sorted(feet.values()), short, sorted(fill.values()))
         tried = [keep] if not feet or not fill else [keep, {k: (plan.counts.get(k), v) for k, (_, v) in feet.items()}]
         draft.let_go()
-        spare = self._line_setter[1].loose_budget()  # loose lines a recto's foot may cost
         for attempt in tried:
             new_html, new_doc = self.set_and_lay_out(source, body_start, attempt, spare)
             for _ in range(MAX_FOOT_MENDS):  # the lines that moved broke a word at another recto's foot
@@ -303,8 +307,9 @@ class Typesetter:
 
     def cut_notes(self, body_start: int, draft: Draft) -> None:
         """Fill the pages that stop short because the next line's note does not fit: the body's
-        pages are made up again on paper (render/galley.py), each such note cut in two there,
-        and the body laid out once with every cut. The new layout is kept when each cut note
+        pages are made up again on paper (render/galley.py), each such note cut in two there
+        (or the space above a page's notes shrunk a little, `galley.FOOT_SQUEEZE`), and the body
+        laid out once with every cut. The new layout is kept when each cut note
         starts on its call's page and goes on at the head of the next page's notes, and fewer
         pages are short; else the cuts before the first that went wrong are tried alone, once (a
         layout of a long book is a minute); else the layout it was given, laid out again.
@@ -313,28 +318,30 @@ class Typesetter:
         if not galley.check(measured):  # the pages on paper are not WeasyPrint's: plan nothing
             log.debug("page make-up: the galley does not break as the layout did; no note cut")
             return
-        cuts = galley.make_up(measured)[1]
-        if not cuts:
+        _, cuts, squeezes = galley.make_up(measured)
+        if not cuts and not squeezes:
             return
         short = len(makeup.short_pages(draft.doc))
         laid_notes = notesplit.note_lines(draft.doc)
         draft.let_go()
         for _ in range(2):  # all the cuts, then those before the first that went wrong
             new_html = notesplit.cut_notes(draft.html, laid_notes, measured, cuts)
+            rules = galley.foot_rules(measured, squeezes)
+            new_html = new_html.replace("</head>", f"<style>\n{rules}</style>\n</head>", 1) if rules else new_html
             new_doc = self.render(new_html, body_start)
             self.body_layouts += 1
             pages = anchor_folios(new_doc, 0)
             placed = [pages.get(f"{c.note}-call") == pages.get(c.note) and
                       pages.get(f"{c.note}-part2") == pages.get(c.note, -2) + 1 for c in cuts]
             new_short = len(makeup.short_pages(new_doc))
-            log.debug("page make-up: notes cut %s, placed %s; pages short %d, were %d",
-                      [(c.note, c.lines) for c in cuts], placed, new_short, short)
+            log.debug("page make-up: notes cut %s, placed %s; space above the notes shrunk %s; pages short %d, "
+                      "were %d", [(c.note, c.lines) for c in cuts], placed, squeezes, new_short, short)
             if all(placed) and new_short < short:
                 draft.html, draft.doc = new_html, new_doc
                 return
             pages, new_doc = len(new_doc.pages), None
             collected(pages)
-            cuts = cuts[:placed.index(False)] if not all(placed) else []
+            cuts, squeezes = (cuts[:placed.index(False)] if not all(placed) else []), {}
             if not cuts:
                 break
         draft.doc = self.render(draft.html, body_start)
