@@ -1,14 +1,17 @@
-"""The body as a galley, for the page make-up of notes cut in two (issue 14 point 2).
+"""The body as a galley, for the page make-up (issue 14 point 2: full pages).
 
 One layout of the body is read back as a galley: its text lines in order (height, the space
 above each, where a page may or must end before it, the notes it calls) and its notes (the
 height of each line). `make_up` then breaks that galley into pages the way WeasyPrint does —
 as many lines as fit above their notes, a page ended at the last place widows, orphans and the
-`break-*` properties allow — and, where a page would stop short of its notes because the next
-lines' last note does not fit, cuts that note: as many of its lines as the page holds stay with
-the call, the rest opens the next page's notes. All the cuts a book needs are found in one pass
-and laid out at once (render/typeset.py `cut_notes`): each cut moves every later page break, and
-laying the book out again after each was a layout of the body per short page.
+`break-*` properties allow — and fills a page that would stop short because the next lines
+(those that must go together, with their notes) do not fit: the space above its notes shrinks
+a little (`FOOT_SQUEEZE`), else the last note on the page is cut — as many of its lines as the
+page holds stay with the call, the rest opens the next page's notes. All the cuts a book needs
+are found in one pass and laid out at once (render/typeset.py `cut_notes`): each cut moves every
+later page break, and laying the book out again after each was a layout of the body per short
+page. `fill_pages` chooses, before that, the paragraphs to set a line longer or shorter where
+that leaves fewer pages short, trying each on paper.
 
 The galley is measured, not modelled: heights and spaces between lines on one page are read
 from the layout; only where two lines stood on different pages is the space between them taken
@@ -335,8 +338,8 @@ def fill_pages(galley: Galley, options, budget: int) -> dict[object, int]:
             tries = [(element, start, option) for element, start in _blocks(galley, pages, n)
                      if element not in chosen for option in options(element)]
             best = None
-            for changes in [[t] for t in tries] or [[]]:
-                best = _better(galley, pages, n, changes, budget, best)
+            for one in tries:
+                best = _better(galley, pages, n, [one], budget, best)
             if best is None:
                 for k, first in enumerate(tries):
                     for second in tries[k + 1:]:
@@ -378,10 +381,11 @@ def _blocks(galley: Galley, pages: list[_Page], n: int) -> list[tuple[object, in
     lines = galley.lines
     found: dict[int, tuple[object, int]] = {}
     for number in range(max(n - 1, 0), n + 1):
-        for line in lines[pages[number].start:pages[number].end]:
-            if line.element is not None and id(line.element) not in found:
-                first = pages[number].start - line.index if line is lines[pages[number].start] else pages[number].start
-                found[id(line.element)] = (line.element, max(k for k, p in enumerate(pages[:number + 1]) if p.start <= first))
+        for i in range(pages[number].start, pages[number].end):
+            element = lines[i].element
+            if element is not None and id(element) not in found:
+                begins = i - lines[i].index
+                found[id(element)] = (element, next(k for k in range(number, -1, -1) if pages[k].start <= begins))
     return list(found.values())
 
 
@@ -399,10 +403,9 @@ def _foot(galley: Galley, page: _Page, end: int, number: int) -> tuple[int, Cut 
     (by `FOOT_SQUEEZE` at most), else where the last note on the page is cut (then with that
     space shrunk if need be): the last of those lines' notes, or, when they call none, the last
     of the page's own (its lines moved overleaf make room for the text, as a compositor runs a
-    note over rather than leave the page short).
-    (where the page now ends, the cut or None, the height of the cut note's rest, how far down
-    the page is filled: beyond its height by what the space above the notes shrinks); None
-    when it cannot be."""
+    note over rather than leave the page short). Returns where the page now ends, the cut (or
+    None), the height of the cut note's rest, and how far down the page is filled (beyond its
+    height by what the space above the notes shrinks); None when the page cannot be filled."""
     lines = galley.lines
     used, area = page.placed[end - page.start - 1] if end > page.start else (0.0, page.area)
     if not is_short(page.room, lines[end].height, lines[end].element):
