@@ -121,14 +121,14 @@ def named(lines: list[tuple[str, int, list[str]]], notes: dict[str, int] | None 
 def test_a_block_relined_keeps_its_calls_widows_and_orphans():
     made = named([("a", i, ["n1"] if i == 3 else []) for i in range(4)] + [("b", 0, [])], {"n1": 1})
     a = blocks(made)["a"]
-    shorter = galley.relined(made, a, -1)
+    shorter = galley.relined(made, 0, -1)
     assert [(l.index, l.calls, l.allowed) for l in shorter.lines if l.element is a] == \
         [(0, [], True), (1, [], False), (2, ["n1"], False)]
-    longer = galley.relined(made, a, 1)
+    longer = galley.relined(made, 0, 1)
     assert [(l.index, l.calls, l.allowed) for l in longer.lines if l.element is a] == \
         [(0, [], True), (1, [], False), (2, [], True), (3, ["n1"], True), (4, [], False)]
     assert len(made.lines) == 5  # the galley it was made from is as it was
-    assert galley.relined(made, blocks(made)["b"], -1) is None
+    assert galley.relined(made, 4, -1) is None  # b's one line
 
 
 def kept_together(made: galley.Galley, name: str) -> None:

@@ -22,6 +22,7 @@ compares the pages `make_up` finds without cuts with the layout it was read from
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from itertools import islice
 
 AVOID = ("avoid", "avoid-page")
 FORCED = ("page", "left", "right", "recto", "verso")
@@ -207,12 +208,16 @@ def _allow(line: Line, total: int) -> None:
     line.allowed = line.forced if inside else line.free
 
 
-def relined(galley: Galley, element, delta: int) -> Galley | None:
-    """The galley with the block of `element` set a line longer (`delta` 1: a line like its
-    last, calling nothing, added) or shorter (-1: its last line taken away, what that line
-    called moved to the line before); None when the block's lines are not in one run."""
-    at = [i for i, line in enumerate(galley.lines) if line.element is element]
-    if not at or at != list(range(at[0], at[-1] + 1)) or len(at) + delta < 1:
+def relined(galley: Galley, first: int, delta: int) -> Galley | None:
+    """The galley with the block whose first line is line `first` set a line longer (`delta`
+    1: a line like its last, calling nothing, added) or shorter (-1: its last line taken away,
+    what that line called moved to the line before); None when it has one line to take away."""
+    element = galley.lines[first].element
+    end = first + 1
+    while end < len(galley.lines) and galley.lines[end].element is element:
+        end += 1
+    at = list(range(first, end))
+    if len(at) + delta < 1:
         return None
     lines = list(galley.lines)
     last = lines[at[-1]]
@@ -329,43 +334,50 @@ def fill_pages(galley: Galley, options, budget: int) -> dict[object, int]:
     `options(element)` offers, as (delta, demerits more, loose lines more): one block, else two.
     The change kept leaves the fewest pages short from the first page it moves to `FILL_REACH`
     pages after this one (and fewer than before), then costs the fewest loose lines, then the
-    least demerits. Loose lines spent come out of `budget`. A block is changed once."""
+    least demerits. Loose lines spent come out of `budget`. A block is changed once. Pages are
+    made up as far as the page judged needs (a change makes them up again from where it moves
+    them), and each trial only as far as it is judged: a long book is a few seconds."""
     chosen: dict[object, int] = {}
-    pages = list(_pages(galley))
+    pages: list[_Page] = []
+    flow = _pages(galley)
     n = 0
-    while n < len(pages) - 1:
+    while True:
+        pages += islice(flow, max(0, n + 3 + FILL_REACH - len(pages)))
+        if n >= len(pages) - 1:
+            return chosen
         if _short(galley, pages[n:n + 2]):
-            tries = [(element, start, option) for element, start in _blocks(galley, pages, n)
-                     if element not in chosen for option in options(element)]
+            tries = [(first, start, option) for first, start in _blocks(galley, pages, n)
+                     if galley.lines[first].element not in chosen for option in options(galley.lines[first].element)]
             best = None
             for one in tries:
                 best = _better(galley, pages, n, [one], budget, best)
             if best is None:
-                for k, first in enumerate(tries):
-                    for second in tries[k + 1:]:
-                        if second[0] is not first[0]:
-                            best = _better(galley, pages, n, [first, second], budget, best)
+                for k, one in enumerate(tries):
+                    for other in tries[k + 1:]:
+                        if other[0] != one[0]:
+                            best = _better(galley, pages, n, [one, other], budget, best)
             if best is not None:
-                _, changes, galley = best
-                for element, _, (delta, _, loose) in changes:
-                    chosen[element], budget = delta, budget - max(loose, 0)
-                start = min(c[1] for c in changes)
-                pages = pages[:start] + list(_pages(galley, True, pages[start]))
+                _, changes, trial = best
+                for first, _, (delta, _, loose) in changes:
+                    chosen[galley.lines[first].element], budget = delta, budget - max(loose, 0)
+                galley, start = trial, min(c[1] for c in changes)
+                flow = _pages(galley, True, pages[start])
+                del pages[start:]
         n += 1
-    return chosen
 
 
 def _better(galley: Galley, pages: list[_Page], n: int, changes: list, budget: int, best):
     """`best` or, when it is better, (score, changes, galley) for the galley with `changes` made:
-    (element, first page, (delta, demerits, loose lines))."""
+    (first line of the block, page it starts on, (delta, demerits, loose lines))."""
     loose = sum(max(option[2], 0) for _, _, option in changes)
-    if not changes or loose > budget:
+    if loose > budget:
         return best
-    trial = galley
-    for element, _, (delta, _, _) in changes:
-        trial = relined(trial, element, delta)
+    trial, moved = galley, []  # moved: (line, lines added) of the changes made
+    for first, _, (delta, _, _) in changes:
+        trial = relined(trial, first + sum(d for at, d in moved if at < first), delta)
         if trial is None:
             return best
+        moved.append((first, delta))
     start = min(c[1] for c in changes)
     window = pages[start:n + 2 + FILL_REACH]
     tried = list(_pages(trial, True, window[0], start + len(window)))
@@ -376,16 +388,17 @@ def _better(galley: Galley, pages: list[_Page], n: int, changes: list, budget: i
     return best
 
 
-def _blocks(galley: Galley, pages: list[_Page], n: int) -> list[tuple[object, int]]:
-    """The blocks with a line on page `n` or on the page before, each with the page it starts on."""
+def _blocks(galley: Galley, pages: list[_Page], n: int) -> list[tuple[int, int]]:
+    """The blocks with a line on page `n` or on the page before: the first line of each, and
+    the page it starts on."""
     lines = galley.lines
-    found: dict[int, tuple[object, int]] = {}
+    found: dict[int, tuple[int, int]] = {}
     for number in range(max(n - 1, 0), n + 1):
         for i in range(pages[number].start, pages[number].end):
             element = lines[i].element
             if element is not None and id(element) not in found:
                 begins = i - lines[i].index
-                found[id(element)] = (element, next(k for k in range(number, -1, -1) if pages[k].start <= begins))
+                found[id(element)] = (begins, next(k for k in range(number, -1, -1) if pages[k].start <= begins))
     return list(found.values())
 
 
