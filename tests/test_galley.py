@@ -151,6 +151,19 @@ def test_a_short_page_is_filled_by_the_cheapest_block_set_a_line_longer_or_short
     assert galley.fill_pages(made, lambda el: loose.get(id(el), []), 1) == {a: 1}
 
 
+def test_a_note_set_a_line_longer_fills_its_page():
+    # six lines (60), the third calling a two-line note (5 + 16): 19 left, and the next three
+    # lines must go together (30). The note a line longer leaves 11: the page is full.
+    made = named([("a", i, ["n1"] if i == 2 else []) for i in range(6)] + [("b", i, []) for i in range(3)] +
+                 [("c", i, []) for i in range(20)], {"n1": 2})
+    kept_together(made, "b")
+    note = made.notes["n1"].element = type("N", (), {})()
+    assert galley._short(made, list(galley._pages(made))) == [0]
+    assert galley.fill_pages(made, lambda el: [(1, 1.0, 0)] if el is note else [], 0) == {note: 1}
+    assert galley.renoted(made, "n1", 1).notes["n1"].lines == [8.0, 8.0, 8.0]
+    assert made.notes["n1"].lines == [8.0, 8.0]
+
+
 def test_two_blocks_are_set_a_line_longer_where_one_is_not_enough():
     # 3 + 4 lines, then four that must go together: the page stops 30 short; one line more
     # leaves it 20 short, two fill it

@@ -61,6 +61,7 @@ class Line:
 class Note:
     lines: list[float]
     extra: float  # margins, borders, paddings
+    element: object = None
 
     @property
     def height(self) -> float:
@@ -160,7 +161,7 @@ def measure(document) -> Galley:
                 for note in child.children:
                     if note.element is not None:
                         heights = [b.height for b in note.descendants() if isinstance(b, boxes.LineBox)]
-                        notes[note.element.get("id")] = Note(heights, note.margin_height() - sum(heights))
+                        notes[note.element.get("id")] = Note(heights, note.margin_height() - sum(heights), note.element)
             elif not isinstance(child, boxes.MarginBox):
                 found += text_lines(child)
         if found:
@@ -234,6 +235,20 @@ def relined(galley: Galley, first: int, delta: int) -> Galley | None:
         lines[i] = replace(lines[i])
         _allow(lines[i], len(block))
     return replace(galley, lines=lines, starts=[])
+
+
+def renoted(galley: Galley, name: str, delta: int) -> Galley | None:
+    """The galley with note `name` set a line longer or shorter; None when it has one line."""
+    note = galley.notes[name]
+    full = max(note.lines, default=0.0)
+    lines = list(note.lines)
+    if delta > 0:
+        lines.append(full)
+    elif sum(1 for h in lines if h) > 1:
+        del lines[len(lines) - 1 - lines[::-1].index(full)]
+    else:
+        return None
+    return replace(galley, notes={**galley.notes, name: replace(note, lines=lines)})
 
 
 # --- making up pages on paper --------------------------------------------------------------------
@@ -330,8 +345,8 @@ FILL_REACH = 2
 def fill_pages(galley: Galley, options, budget: int) -> dict[object, int]:
     """The blocks to set a line longer or shorter (element → 1 or -1) so that fewer pages are
     short, the page make-up (with its note cuts) done on paper. For each short page in turn,
-    the blocks with a line on it or on the page before are tried at each length
-    `options(element)` offers, as (delta, demerits more, loose lines more): one block, else two.
+    the blocks and notes with a line on it or on the page before are tried at each length
+    `options(element)` offers, as (delta, demerits more, loose lines more): one, else two.
     The change kept leaves the fewest pages short from the first page it moves to `FILL_REACH`
     pages after this one (and fewer than before), then costs the fewest loose lines, then the
     least demerits. Loose lines spent come out of `budget`. A block is changed once. Pages are
@@ -346,8 +361,8 @@ def fill_pages(galley: Galley, options, budget: int) -> dict[object, int]:
         if n >= len(pages) - 1:
             return chosen
         if _short(galley, pages[n:n + 2]):
-            tries = [(first, start, option) for first, start in _blocks(galley, pages, n)
-                     if galley.lines[first].element not in chosen for option in options(galley.lines[first].element)]
+            tries = [(target, start, option) for target, start in _blocks(galley, pages, n)
+                     if _element(galley, target) not in chosen for option in options(_element(galley, target))]
             best = None
             for one in tries:
                 best = _better(galley, pages, n, [one], budget, best)
@@ -358,26 +373,34 @@ def fill_pages(galley: Galley, options, budget: int) -> dict[object, int]:
                             best = _better(galley, pages, n, [one, other], budget, best)
             if best is not None:
                 _, changes, trial = best
-                for first, _, (delta, _, loose) in changes:
-                    chosen[galley.lines[first].element], budget = delta, budget - max(loose, 0)
+                for target, _, (delta, _, loose) in changes:
+                    chosen[_element(galley, target)], budget = delta, budget - max(loose, 0)
                 galley, start = trial, min(c[1] for c in changes)
                 flow = _pages(galley, True, pages[start])
                 del pages[start:]
         n += 1
 
 
+def _element(galley: Galley, target: int | str):
+    """The element of a block (by its first line) or of a note (by its name)."""
+    return galley.notes[target].element if isinstance(target, str) else galley.lines[target].element
+
+
 def _better(galley: Galley, pages: list[_Page], n: int, changes: list, budget: int, best):
     """`best` or, when it is better, (score, changes, galley) for the galley with `changes` made:
-    (first line of the block, page it starts on, (delta, demerits, loose lines))."""
+    (block's first line or note's name, page it starts on, (delta, demerits, loose lines))."""
     loose = sum(max(option[2], 0) for _, _, option in changes)
     if loose > budget:
         return best
-    trial, moved = galley, []  # moved: (line, lines added) of the changes made
-    for first, _, (delta, _, _) in changes:
-        trial = relined(trial, first + sum(d for at, d in moved if at < first), delta)
+    trial, moved = galley, []  # moved: (line, lines added) of the blocks changed
+    for target, _, (delta, _, _) in changes:
+        if isinstance(target, str):
+            trial = renoted(trial, target, delta)
+        else:
+            trial = relined(trial, target + sum(d for at, d in moved if at < target), delta)
+            moved.append((target, delta))
         if trial is None:
             return best
-        moved.append((first, delta))
     start = min(c[1] for c in changes)
     window = pages[start:n + 2 + FILL_REACH]
     tried = list(_pages(trial, True, window[0], start + len(window)))
@@ -388,17 +411,20 @@ def _better(galley: Galley, pages: list[_Page], n: int, changes: list, budget: i
     return best
 
 
-def _blocks(galley: Galley, pages: list[_Page], n: int) -> list[tuple[int, int]]:
-    """The blocks with a line on page `n` or on the page before: the first line of each, and
-    the page it starts on."""
+def _blocks(galley: Galley, pages: list[_Page], n: int) -> list[tuple[int | str, int]]:
+    """The blocks with a line on page `n` or on the page before (by their first line) and the
+    notes called there (by name), each with the page it starts on."""
     lines = galley.lines
-    found: dict[int, tuple[int, int]] = {}
+    found: dict[int | str, tuple[int | str, int]] = {}
     for number in range(max(n - 1, 0), n + 1):
         for i in range(pages[number].start, pages[number].end):
             element = lines[i].element
             if element is not None and id(element) not in found:
                 begins = i - lines[i].index
                 found[id(element)] = (begins, next(k for k in range(number, -1, -1) if pages[k].start <= begins))
+            for name in lines[i].calls:
+                if name in galley.notes and galley.notes[name].element is not None:
+                    found.setdefault(name, (name, number))
     return list(found.values())
 
 
