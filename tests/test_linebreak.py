@@ -172,3 +172,26 @@ def test_a_block_is_known_by_the_same_key_before_and_after_its_breaks_are_set():
     before = ET.fromstring("<p>a non-voting <em>important</em> mandate</p>")
     after = ET.fromstring("<p>a non-\nvoting <em>im\u2010\nportant</em>\nmandate</p>")
     assert linebreak.block_key(before) == linebreak.block_key(after)
+
+
+def test_two_paragraphs_of_one_text_are_two_blocks():
+    """A block is known by its number in the HTML the line setter returns, not by its text: a
+    paragraph repeated word for word (a refrain; the long book's copies) set a line longer is
+    that paragraph alone. Known by text, the change went to every copy, and a note cut at the
+    second was anchored in the first."""
+    from weasyprint import HTML
+
+    setter, html = body_html("print-sample.tei.xml")
+    start = html.rindex("<p", 0, html.index("Tonight I received"))  # one line, two at one loose line
+    paragraph = html[start:html.index("</p>", start) + 4]
+    html = html[:start] + paragraph + html[start:]
+    text = re.sub(r"[\s\u00ad\u2010-]+", "", "".join(HTML(string=paragraph).etree_element.iter("p").__next__().itertext()))
+    with weasyprint70.layout_scope():
+        out = setter.set_lines(html, 7)
+        plan, lines = setter.line_plan, setter._line_setter[1]
+        copies = [el for el in HTML(string=out).etree_element.iter("p")
+                  if re.sub(r"[\s\u00ad\u2010-]+", "", "".join(el.itertext())) == text]
+        first, second = (linebreak.block_key(el) for el in copies)
+        assert first != second and plan.counts[first] == plan.counts[second]
+        again, changed = lines.html({first: (plan.counts[first] + 1, frozenset())}, spare=99)
+    assert changed.counts[first] == plan.counts[first] + 1 and changed.counts[second] == plan.counts[second]

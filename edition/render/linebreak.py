@@ -90,6 +90,8 @@ LIGATURE_TRACK_DEMERITS = 1e6
 #: the adjustment ratio beyond which the breaker counts a line loose: a little short of the LOOSE
 #: spaces, for what a line measured in the PDF gains on its plan (rounding, a space at a text's edge)
 LOOSE_RATIO = 0.97
+#: the attribute that numbers the blocks the line setter sets, in the HTML it returns
+BLOCK_ATTR = "data-block"
 SAFETY = 0.4  # px a line is kept short of its measure, for rounding between measuring and layout
 MAX_HYPHENS = 2
 HYPHEN_PENALTY = 100.0  # TeX has 50: with no loose line to spare, that hyphenated one line in six
@@ -475,9 +477,14 @@ class Plan:
 
 
 def block_key(element) -> str:
-    """A block known by its text, the same before and after its breaks are set: without white
-    space, and without hyphens (a break sets a hyphenate-character before its newline, or a
-    newline after a word's own hyphen: "non-\nvoting" is the text's "non-voting")."""
+    """A block known by its number in the HTML `LineSetter` sets (`BLOCK_ATTR`: two blocks of
+    one text, a refrain or a repeated "Ibid.", are two blocks); a block of other HTML by its
+    text, the same before and after its breaks are set: without white space, and without
+    hyphens (a break sets a hyphenate-character before its newline, or a newline after a word's
+    own hyphen: "non-\nvoting" is the text's "non-voting")."""
+    number = element.get(BLOCK_ATTR)
+    if number is not None:
+        return "#" + number
     return re.sub(r"[\s\u00ad\u2010-]+", "", "".join(element.itertext()))
 
 
@@ -526,10 +533,13 @@ class LineSetter:
         for block in found:
             if block.style["text_align_all"] != "justify":
                 continue
+            block.element.set(BLOCK_ATTR, str(len(self.blocks)))  # its key in the HTML it sets
             read = self.read(block, pseudo)
             if read is not None:
                 self.blocks.append(read)
-        self._by_key = {block.key: block for block in reversed(self.blocks)}  # the first of a key
+            else:
+                block.element.attrib.pop(BLOCK_ATTR)
+        self._by_key = {block.key: block for block in self.blocks}
         # every text in the set blocks as it was, to start from again at each `html`
         self.original: dict[int, tuple] = {}
         for block in self.blocks:

@@ -253,7 +253,7 @@ def cut_notes(html: str, laid: dict[str, list[str]], galley, cuts: list) -> str:
     root = HTML(string=html).etree_element
     parents = {child: parent for parent in root.iter() for child in parent}
     ids = {el.get("id"): el for el in root.iter() if el.get("id")}
-    blocks = {(el.tag, block_key(el)): el for el in reversed(list(root.iter()))}  # the first of a text
+    blocks = {(el.tag, block_key(el)): el for el in reversed(list(root.iter()))}  # by number, or the first of a text
     found = []  # found first, then changed: a cut changes the text its block is found by
     for cut in cuts:
         anchor = anchor_line(galley.lines, cut.anchor)
