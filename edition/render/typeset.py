@@ -251,9 +251,10 @@ class Typesetter:
         """Set the lines of some paragraphs again and lay the body out once more, when the first
         layout broke a word at the foot of a recto, or left a page short because what came next
         (a line with its note) did not fit: those paragraphs set with as many lines and no hyphen
-        there; for a short page, the paragraph on it that set a line longer or shorter leaves the
-        fewest pages short when the pages are made up again on paper (render/galley.py
-        `fill_pages`), at the fewest loose lines more (within the text's 2 %). The new layout is
+        there; for a short page, the paragraphs or notes on it (or on the page before) that set a
+        line longer or shorter leave the fewest pages short when the pages are made up again on
+        paper (render/galley.py `fill_pages`), at the fewest loose lines more (within the text's
+        2 %). The new layout is
         kept unless it has more short pages (with a recto's foot to mend, the one that mends only
         that is tried next); `draft` holds the HTML and the layout kept."""
         plan, setter = self.line_plan, self._line_setter[1]
@@ -309,10 +310,10 @@ class Typesetter:
         """Fill the pages that stop short because the next line's note does not fit: the body's
         pages are made up again on paper (render/galley.py), each such note cut in two there
         (or the space above a page's notes shrunk a little, `galley.FOOT_SQUEEZE`), and the body
-        laid out once with every cut. The new layout is kept when each cut note
-        starts on its call's page and goes on at the head of the next page's notes, and fewer
-        pages are short; else the cuts before the first that went wrong are tried alone, once (a
-        layout of a long book is a minute); else the layout it was given, laid out again.
+        laid out once with every cut. The new layout is kept when each cut note starts on its
+        call's page and goes on at the head of the next page's notes, and fewer pages are short;
+        else the cuts before the first that went wrong are tried alone, with no space shrunk,
+        once (a layout of a long book is a minute); else the layout it was given, laid out again.
         `draft` holds the HTML and the layout kept."""
         measured = galley.measure(draft.doc)
         if not galley.check(measured):  # the pages on paper are not WeasyPrint's: plan nothing
