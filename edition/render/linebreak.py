@@ -77,7 +77,8 @@ LOOSE = 1.6  # word space over this many times the font's is loose (issue 14)
 #: be); then any
 VERY_LOOSE = 2.5
 #: the share of a text's justified lines that may be loose (issue 14: 2 % at most): the page
-#: make-up may spend what the best breaks leave of it to keep a word whole at a recto's foot
+#: make-up may spend what the best breaks leave of it to keep a word whole at a recto's foot, or
+#: to set a paragraph a line longer that fills a short page
 LOOSE_SHARE = 0.02
 TOLERANCES = ((VERY_LOOSE - 1) / (LOOSE - 1), 20.0)
 #: letter-spacing: a line without ligatures may be spaced out by up to TRACKING em a letter, where
@@ -591,10 +592,11 @@ class LineSetter:
             for delta in (1, -1) if block is not None else ():
                 count = len(block.free) + delta
                 other = choose(block.items, block.first, block.rest, count) if count >= 1 else None
-                if other is not None and len(other) == count and not _very_loose(other) and \
-                        _loose(other) - _loose(block.free) <= 1:
-                    self._other[key].append((delta, other[-1].demerits - block.free[-1].demerits,
-                                             _loose(other) - _loose(block.free)))
+                if other is None or len(other) != count or _very_loose(other):
+                    continue
+                more = _loose(other) - _loose(block.free)
+                if more <= 1:
+                    self._other[key].append((delta, other[-1].demerits - block.free[-1].demerits, more))
         return self._other[key]
 
     def loose_budget(self, share: float = LOOSE_SHARE) -> int:

@@ -257,9 +257,8 @@ class Typesetter:
         there; for a short page, the paragraphs or notes on it (or on the page before) that set a
         line longer or shorter leave the fewest pages short when the pages are made up again on
         paper (render/galley.py `fill_pages`), at the fewest loose lines more (within the text's
-        2 %). The new layout is
-        kept unless it has more short pages (with a recto's foot to mend, the one that mends only
-        that is tried next); `draft` holds the HTML and the layout kept."""
+        2 %). The new layout is kept unless it has more short pages (with a recto's foot to mend,
+        the one that mends only that is tried next); `draft` holds the HTML and the layout kept."""
         plan, setter = self.line_plan, self._line_setter[1]
         spare = setter.loose_budget()  # loose lines a short page or a recto's foot may cost
         feet = makeup.recto_feet(draft.doc, body_start)
@@ -287,7 +286,7 @@ class Typesetter:
                 mended = self.set_lines(source, body_start, attempt, spare) if again else new_html
                 if mended == new_html:  # nothing to mend, or no setting of its paragraph mends it
                     break
-                new_html, new_doc = mended, None
+                new_html, new_doc = mended, None  # the layout it mends let go before the next is made
                 new_doc = self.render(mended, body_start)
                 self.body_layouts += 1
             kept = len(makeup.short_pages(new_doc)) <= len(short)
